@@ -1,0 +1,37 @@
+"""albert-keras: ALBERT (arXiv:1909.11942) for Keras 3, exact to transformers.
+
+Package index:
+- `config`: AlbertConfig, transformers' fields and defaults, config.json I/O.
+- `presets`: the 8 published architectures (albert-{base,large,xlarge,xxlarge}-v{1,2}).
+- `activations`: the `hidden_act` functions.
+- `hub`: hub names and local folders to files (huggingface_hub, offline cache).
+- `layers/`: the architecture, one block per module.
+- `models/`: AlbertModel and the six task heads (also as TFAlbert* names).
+- `checkpoints/`: weight formats in and out, one name table.
+- `tokenization/`: SentencePiece tokenizer in Python and in the TF graph.
+"""
+
+from albert_keras.config import AlbertConfig
+from albert_keras.models import (
+    AlbertForMaskedLM,
+    AlbertForMultipleChoice,
+    AlbertForPreTraining,
+    AlbertForQuestionAnswering,
+    AlbertForSequenceClassification,
+    AlbertForTokenClassification,
+    AlbertModel,
+    AlbertPreTrainedModel,
+)
+from albert_keras.presets import PRESETS
+
+# transformers' TF class names, so `from albert_keras import TFAlbertModel` ports as is.
+TFAlbertModel = AlbertModel
+TFAlbertForPreTraining = AlbertForPreTraining
+TFAlbertForMaskedLM = AlbertForMaskedLM
+TFAlbertForSequenceClassification = AlbertForSequenceClassification
+TFAlbertForMultipleChoice = AlbertForMultipleChoice
+TFAlbertForTokenClassification = AlbertForTokenClassification
+TFAlbertForQuestionAnswering = AlbertForQuestionAnswering
+TFAlbertPreTrainedModel = AlbertPreTrainedModel
+
+__version__ = "0.1.0"

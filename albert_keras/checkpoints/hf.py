@@ -1,0 +1,131 @@
+"""The Hugging Face hub layout, both directions: `config.json` + `model.safetensors` (or .bin / .h5 / shards)."""
+
+import dataclasses
+import json
+import logging
+import os
+
+import numpy as np
+
+from albert_keras import hub
+from albert_keras.checkpoints.assign import assign_weights
+from albert_keras.checkpoints.atomic import atomic_directory
+from albert_keras.checkpoints.names import weight_names
+from albert_keras.checkpoints.readers import read_tensors
+from albert_keras.config import AlbertConfig
+
+logger = logging.getLogger(__name__)
+
+
+def rows_for(model):
+    """The weight-name rows of a model instance."""
+    backbone = model if type(model).__name__ == "AlbertModel" else model.albert
+    return weight_names(_class_name(model), model.config, pooler=backbone.pooler is not None)
+
+
+def _class_name(model):
+    """The ALBERT class a model is (or derives from), for the head table."""
+    from albert_keras.models import TASK_MODELS
+
+    for cls in type(model).__mro__:
+        if cls.__name__ in TASK_MODELS:
+            return cls.__name__
+    raise TypeError(f"{type(model).__name__} is not an ALBERT model")
+
+
+def load_model(cls, path_or_name, config=None, **overrides):
+    """`cls.from_pretrained`: build the model from the folder's config, then load its weights."""
+    if config is None:
+        config = AlbertConfig.from_json_file(hub.resolve_file(path_or_name, "config.json"))
+    elif isinstance(config, dict):
+        config = AlbertConfig.from_dict(config)
+    if overrides:
+        config = AlbertConfig.from_dict(dict(config.to_dict(), **overrides))
+    filename, path = hub.resolve_weights(path_or_name)
+    tensors = read_tensors(path)
+    model = cls(config)
+    tensors = _match_prefix(tensors, model)
+    model.loading_info = assign_weights(model, tensors, rows_for(model), source=path)
+    return model
+
+
+def _match_prefix(tensors, model):
+    """Adds or strips transformers' `albert.` base prefix so the keys fit the model.
+
+    A bare AlbertModel checkpoint has no prefix; every head model's has `albert.`,
+    and transformers loads either into either. We do the same.
+    """
+    has_prefix = any(k.startswith("albert.") for k in tensors)
+    if type(model).__name__ == "AlbertModel" or _class_name(model) == "AlbertModel":
+        if has_prefix:
+            return {k[len("albert."):]: v for k, v in tensors.items() if k.startswith("albert.")}
+        return tensors
+    if has_prefix:
+        return tensors
+    heads = ("predictions.", "sop_classifier.", "classifier.", "qa_outputs.")
+    return {(k if k.startswith(heads) else "albert." + k): v for k, v in tensors.items()}
+
+
+def state_dict(model):
+    """`{transformers key: numpy array}` of a model, in transformers' layouts."""
+    tensors = {}
+    for row in rows_for(model):
+        from albert_keras.checkpoints.names import resolve
+
+        value = np.asarray(resolve(model, row.path).numpy())
+        tensors[row.hf_key] = np.ascontiguousarray(value.T if row.transpose else value)
+    return tensors
+
+
+def save_model(model, directory, max_shard_size=None):
+    """Writes `config.json` and `model.safetensors` (or shards plus an index) atomically.
+
+    Args:
+        max_shard_size: int bytes or a string such as "200MB"; None writes one file.
+    """
+    from safetensors.numpy import save_file
+
+    tensors = state_dict(model)
+    shards = _shard(tensors, _parse_size(max_shard_size))
+    with atomic_directory(directory) as tmp:
+        if len(shards) == 1:
+            save_file(tensors, os.path.join(tmp, "model.safetensors"), metadata={"format": "pt"})
+        else:
+            weight_map = {}
+            for n, shard in enumerate(shards, 1):
+                name = f"model-{n:05d}-of-{len(shards):05d}.safetensors"
+                save_file(shard, os.path.join(tmp, name), metadata={"format": "pt"})
+                weight_map.update({k: name for k in shard})
+            index = {"metadata": {"total_size": int(sum(v.nbytes for v in tensors.values()))},
+                     "weight_map": dict(sorted(weight_map.items()))}
+            with open(os.path.join(tmp, "model.safetensors.index.json"), "w") as f:
+                json.dump(index, f, indent=2)
+        config = dataclasses.replace(model.config)
+        config.to_json_file(os.path.join(tmp, "config.json"), architectures=[_class_name(model)])
+    logger.info("Saved %s to %s", type(model).__name__, directory)
+
+
+def _parse_size(size):
+    if size is None or isinstance(size, int):
+        return size
+    units = {"KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
+    text = str(size).strip().upper()
+    for unit, factor in sorted(units.items(), key=lambda kv: -len(kv[0])):
+        if text.endswith(unit):
+            return int(float(text[: -len(unit)]) * factor)
+    raise ValueError(f"max_shard_size={size!r}: use bytes or a size such as '200MB'")
+
+
+def _shard(tensors, max_bytes):
+    """Greedy split in key order, never above `max_bytes` unless one tensor is larger."""
+    if max_bytes is None:
+        return [tensors]
+    shards, current, size = [], {}, 0
+    for key, value in tensors.items():
+        if current and size + value.nbytes > max_bytes:
+            shards.append(current)
+            current, size = {}, 0
+        current[key] = value
+        size += value.nbytes
+    shards.append(current)
+    return shards

@@ -1,0 +1,221 @@
+"""AlbertPreTrainedModel: the transformers call convention, output packing, Keras citizenship, I/O."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from albert_keras.config import AlbertConfig
+
+FEATURE_NAMES = ("input_ids", "attention_mask", "token_type_ids", "position_ids", "head_mask",
+                 "inputs_embeds")
+
+
+def as_config(config):
+    """An AlbertConfig from an AlbertConfig, a dict, or a preset name."""
+    if isinstance(config, AlbertConfig):
+        return config
+    if isinstance(config, dict):
+        return AlbertConfig.from_dict(config)
+    if isinstance(config, str):
+        return AlbertConfig.from_preset(config)
+    raise TypeError(f"config must be an AlbertConfig, a dict or a preset name, got {type(config)}")
+
+
+class AlbertPreTrainedModel(keras.Model):
+    """Base of every ALBERT model: one place for the transformers calling convention.
+
+    Subclasses define their layers in `_build_layers`, their forward pass in
+    `_forward` (features -> dict of outputs) and their loss in `_loss`; everything a
+    user touches is here, written once:
+
+    - `call(input_ids=None, attention_mask=None, token_type_ids=None, position_ids=None,
+      head_mask=None, inputs_embeds=None, output_attentions=None,
+      output_hidden_states=None, return_dict=None, training=False, **labels)` as in
+      transformers' TFAlbert* models; `input_ids` may also be a dict of those
+      features (and labels), which is what `model.fit` on a `tf.data.Dataset` of
+      feature dicts passes. Returns the output class (`out.logits` or
+      `out["logits"]`), or a tuple in transformers' order with `return_dict=False`.
+    - `compile()` without a loss trains on transformers' loss for the task, taking
+      labels from `y` (a tensor, or a dict keyed by label name) or from the
+      features dict; a user loss or metric given to `compile` applies to the
+      model's main output (`logits`).
+    - `get_config`/`from_config` and the `.keras` format; `from_pretrained` and
+      `save_pretrained` in the Hugging Face hub layout.
+    """
+
+    output_class = None  # set by subclasses
+    label_names = ("labels",)
+    main_output = "logits"
+    base_model_prefix = "albert"
+
+    def __init__(self, config, **kwargs):
+        config = as_config(config)
+        super().__init__(**kwargs)
+        self.config = config
+        self._build_layers(config)
+        self.build()
+
+    # ------------------------------------------------------------ subclass hooks
+    def _build_layers(self, config):
+        raise NotImplementedError
+
+    def _build_heads(self):
+        """Builds the head layers (the backbone builds itself)."""
+
+    def _forward(self, features, training, output_attentions, output_hidden_states):
+        raise NotImplementedError
+
+    def _loss(self, labels, outputs):
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ Keras plumbing
+    def build(self, input_shape=None):
+        if self.built:
+            return
+        self._build_heads()
+        self.built = True
+
+    def get_config(self):
+        return {"config": self.config.to_dict(), "name": self.name, "trainable": self.trainable,
+                "dtype": keras.dtype_policies.serialize(self.dtype_policy)}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if "dtype" in config and isinstance(config["dtype"], dict):
+            config["dtype"] = keras.dtype_policies.deserialize(config["dtype"])
+        return cls(config.pop("config"), **config)
+
+    # ------------------------------------------------------------ the call
+    def call(self, input_ids=None, attention_mask=None, token_type_ids=None, position_ids=None,
+             head_mask=None, inputs_embeds=None, output_attentions=None,
+             output_hidden_states=None, return_dict=None, training=False, **labels):
+        features = {"input_ids": input_ids, "attention_mask": attention_mask,
+                    "token_type_ids": token_type_ids, "position_ids": position_ids,
+                    "head_mask": head_mask, "inputs_embeds": inputs_embeds}
+        if isinstance(input_ids, dict):
+            features, labels = self._unpack_dict(input_ids, features, labels)
+        unknown = set(labels) - set(self.label_names)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}.call got unexpected argument(s) "
+                            f"{sorted(unknown)}; its labels are {list(self.label_names)}")
+        self._check_features(features)
+        outputs = self._forward(features, training, bool(output_attentions),
+                                bool(output_hidden_states))
+        labels = {k: v for k, v in labels.items() if v is not None}
+        if labels:
+            outputs["loss"] = self._loss(labels, outputs)
+        outputs = self.output_class(outputs)
+        return outputs if return_dict in (None, True) else outputs.to_tuple()
+
+    def _unpack_dict(self, data, features, labels):
+        """Splits a features dict (as `fit` passes it) into features and labels."""
+        data = dict(data)
+        unknown = set(data) - set(FEATURE_NAMES) - set(self.label_names)
+        if unknown:
+            raise ValueError(f"Unknown input(s) {sorted(unknown)}; expected some of "
+                             f"{list(FEATURE_NAMES)} (labels: {list(self.label_names)})")
+        for name in FEATURE_NAMES:
+            if features[name] is None or name == "input_ids":
+                features[name] = data.get(name)
+        labels = dict(labels)
+        for name in self.label_names:
+            if name in data:
+                labels[name] = data[name]
+        return features, labels
+
+    def _check_features(self, features):
+        """Clear errors for inputs transformers would reject (or that would be silently wrong)."""
+        ids, embeds = features["input_ids"], features["inputs_embeds"]
+        if (ids is None) == (embeds is None):
+            raise ValueError("Specify exactly one of input_ids and inputs_embeds")
+        reference = ids if ids is not None else embeds
+        shape = tuple(reference.shape)
+        seq_axis = self._sequence_axis(ids is not None)
+        seq_len = shape[seq_axis] if len(shape) > seq_axis else None
+        if seq_len is not None and seq_len > self.config.max_position_embeddings:
+            raise ValueError(f"sequence length {seq_len} > max_position_embeddings "
+                             f"{self.config.max_position_embeddings}; truncate the input")
+        if ids is not None:
+            dtype = str(getattr(ids, "dtype", ""))
+            if "int" not in dtype:
+                raise TypeError(f"input_ids must be an integer tensor, got dtype {dtype}")
+            self._check_range(ids, "token id", self.config.vocab_size, "vocab_size")
+        if features["token_type_ids"] is not None:
+            self._check_range(features["token_type_ids"], "token type id",
+                              self.config.type_vocab_size, "type_vocab_size")
+
+    def _sequence_axis(self, from_ids):
+        return 1
+
+    @staticmethod
+    def _check_range(values, what, limit, field):
+        # Only concrete values can be checked; inside a traced graph TF's gather on
+        # CPU raises on out-of-range ids anyway.
+        if not tf.executing_eagerly() or keras.backend.is_keras_tensor(values):
+            return
+        array = np.asarray(values)
+        if array.size == 0:
+            return
+        high, low = int(array.max()), int(array.min())
+        if high >= limit:
+            raise ValueError(f"{what} {high} >= {field} {limit}")
+        if low < 0:
+            raise ValueError(f"{what} {low} < 0")
+
+    # ------------------------------------------------------------ fit / evaluate
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        if self._compile_loss is not None:
+            return super().compute_loss(x, y, self._main(y_pred), sample_weight, training)
+        labels = self._labels_from(x, y)
+        if labels:
+            loss = self._loss(labels, y_pred)
+        elif isinstance(y_pred, dict) and "loss" in y_pred:
+            loss = y_pred["loss"]
+        else:
+            raise ValueError(
+                f"{type(self).__name__} was compiled without a loss and got no labels: pass "
+                f"labels as y or in the features dict under {list(self.label_names)}")
+        if self.losses:
+            loss = loss + ops.sum(self.losses)
+        return loss
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        return super().compute_metrics(x, y, self._main(y_pred), sample_weight)
+
+    def _main(self, y_pred):
+        if isinstance(y_pred, dict) and self.main_output in y_pred:
+            return y_pred[self.main_output]
+        return y_pred
+
+    def _labels_from(self, x, y):
+        if isinstance(y, dict):
+            return {k: v for k, v in y.items() if k in self.label_names}
+        if y is not None:
+            return {self.label_names[0]: y}
+        if isinstance(x, dict):
+            return {k: x[k] for k in self.label_names if k in x}
+        return {}
+
+    # ------------------------------------------------------------ weights I/O
+    @classmethod
+    def from_pretrained(cls, path_or_name, config=None, **kwargs):
+        """Loads weights in the Hugging Face hub layout (see `albert_keras.checkpoints.hf`).
+
+        Args:
+            path_or_name: a folder with `config.json` and `model.safetensors`,
+                `pytorch_model.bin`, `tf_model.h5` or a sharded index; or a hub id
+                such as `albert-base-v2`, fetched through `huggingface_hub`.
+            config: optional AlbertConfig (or overrides dict) used instead of the file's.
+            **kwargs: AlbertConfig overrides, e.g. `num_labels=3`.
+        """
+        from albert_keras.checkpoints import hf
+
+        return hf.load_model(cls, path_or_name, config=config, **kwargs)
+
+    def save_pretrained(self, directory, max_shard_size=None):
+        """Writes `config.json` + `model.safetensors` that transformers loads back."""
+        from albert_keras.checkpoints import hf
+
+        hf.save_model(self, directory, max_shard_size=max_shard_size)

@@ -1,0 +1,74 @@
+"""Output containers with transformers' field names: `out.logits` and `out["logits"]` both work."""
+
+import optree
+
+
+class ModelOutput(dict):
+    """A dict whose keys are also attributes, ordered as transformers orders its fields.
+
+    Fields that are None are left out, as transformers' `ModelOutput` does, so
+    `to_tuple()` gives exactly the tuple `return_dict=False` returns.
+
+    Example:
+    >>> out = SequenceClassifierOutput(logits=[0.1, 0.9])
+    >>> out.logits == out["logits"]
+    True
+    >>> out.to_tuple()
+    ([0.1, 0.9],)
+    """
+
+    fields = ()
+
+    def __init__(self, *args, **kwargs):
+        data = dict(*args, **kwargs)
+        unknown = set(data) - set(self.fields) if self.fields else set()
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field(s) {sorted(unknown)}")
+        order = self.fields or tuple(data)
+        super().__init__((k, data[k]) for k in order if data.get(k) is not None)
+
+    def __getattr__(self, name):
+        if name in self:
+            return self[name]
+        if name in type(self).fields:
+            return None  # a field that was not computed, as in transformers
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    def to_tuple(self):
+        """The values in field order, as `return_dict=False` returns them."""
+        return tuple(self.values())
+
+
+def _output_class(name, fields, doc):
+    cls = type(name, (ModelOutput,), {"fields": tuple(fields), "__doc__": doc})
+    # Keras walks outputs with optree: register so `fit`/`predict` see a dict-like node.
+    optree.register_pytree_node(
+        cls,
+        lambda out: (tuple(out.values()), tuple(out.keys()), tuple(out.keys())),
+        lambda keys, values: cls(zip(keys, values)),
+        namespace="keras",
+    )
+    return cls
+
+
+_HIDDEN = ("hidden_states", "attentions")
+BaseModelOutputWithPooling = _output_class(
+    "BaseModelOutputWithPooling", ("last_hidden_state", "pooler_output") + _HIDDEN,
+    "Output of AlbertModel.")
+AlbertForPreTrainingOutput = _output_class(
+    "AlbertForPreTrainingOutput", ("loss", "prediction_logits", "sop_logits") + _HIDDEN,
+    "Output of AlbertForPreTraining.")
+MaskedLMOutput = _output_class(
+    "MaskedLMOutput", ("loss", "logits") + _HIDDEN, "Output of AlbertForMaskedLM.")
+SequenceClassifierOutput = _output_class(
+    "SequenceClassifierOutput", ("loss", "logits") + _HIDDEN,
+    "Output of AlbertForSequenceClassification.")
+MultipleChoiceModelOutput = _output_class(
+    "MultipleChoiceModelOutput", ("loss", "logits") + _HIDDEN,
+    "Output of AlbertForMultipleChoice.")
+TokenClassifierOutput = _output_class(
+    "TokenClassifierOutput", ("loss", "logits") + _HIDDEN,
+    "Output of AlbertForTokenClassification.")
+QuestionAnsweringModelOutput = _output_class(
+    "QuestionAnsweringModelOutput", ("loss", "start_logits", "end_logits") + _HIDDEN,
+    "Output of AlbertForQuestionAnswering.")

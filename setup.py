@@ -1,0 +1,44 @@
+"""albert-keras: ALBERT (arXiv:1909.11942) for TensorFlow / Keras 3.
+
+Pinned to versions seen working together; `pip install -e ".[test]"` installs
+everything the test suite needs (torch and transformers are test references only,
+never runtime dependencies).
+"""
+
+from setuptools import find_packages, setup
+
+RUNTIME = [
+    "tensorflow==2.21.0",
+    "keras==3.15.1",
+    "keras-hub==0.32.0",
+    "tensorflow-text==2.21.1",
+    "sentencepiece>=0.2,<0.3",
+    "safetensors>=0.4",
+    "huggingface_hub>=0.34,<1.0",
+    "ai-edge-litert==2.3.0",
+    "numpy>=1.26,<3",
+    "tqdm>=4.66",
+]
+TEST = [
+    "pytest>=8",
+    # The numerical reference: the last transformers line with TFAlbert* and the
+    # sentencepiece AlbertTokenizer, on the CPU torch wheel.
+    "torch==2.13.0",
+    "transformers==4.57.1",
+]
+DEV = TEST + ["ruff"]
+
+setup(
+    name="albert-keras",
+    version="0.1.0",
+    description="ALBERT for Keras 3: exact to transformers, exportable to TF Serving and TFLite",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    python_requires=">=3.10,<3.13",
+    packages=find_packages(include=["albert_keras", "albert_keras.*"]),
+    include_package_data=True,
+    package_data={"albert_keras": ["assets/**/*"]},
+    install_requires=RUNTIME,
+    extras_require={"test": TEST, "dev": DEV},
+    license="Apache-2.0",
+)

@@ -1,0 +1,1 @@
+"""Shared test helpers: reference parity against transformers, Keras contract checks."""
