@@ -1,0 +1,126 @@
+"""Tokenizer folders in the Hugging Face hub layout, both directions.
+
+A folder holds `spiece.model`, `tokenizer_config.json` and
+`special_tokens_map.json` exactly as transformers 4.57.1's
+`AlbertTokenizer.save_pretrained` writes them, so one folder serves the model
+and the tokenizer, for us and for transformers.
+"""
+
+import json
+import logging
+import os
+import re
+
+logger = logging.getLogger(__name__)
+
+SPIECE = "spiece.model"
+CONFIG = "tokenizer_config.json"
+SPECIAL_MAP = "special_tokens_map.json"
+_INIT_KEYS = (
+    "do_lower_case", "remove_space", "keep_accents", "bos_token", "eos_token", "unk_token",
+    "sep_token", "pad_token", "cls_token", "mask_token", "model_max_length",
+    "clean_up_tokenization_spaces", "sp_model_kwargs",
+)
+
+
+def _hub_file(repo_id, filename, required):
+    """Path of `filename` from the hub (or its cache); None if optional and absent."""
+    try:
+        from huggingface_hub import hf_hub_download
+    except ImportError as error:
+        raise OSError(f"'{repo_id}' is not a local path and huggingface_hub is not installed.") from error
+    try:
+        return hf_hub_download(repo_id=repo_id, filename=filename)
+    except Exception as error:  # network, offline without cache, missing repo or file
+        if not required:
+            logger.debug("No %s for %s: %s", filename, repo_id, error)
+            return None
+        raise OSError(
+            f"Could not get '{filename}' for '{repo_id}': it is not a local folder or file, and "
+            f"the Hugging Face hub (or its offline cache) did not provide it: {error}"
+        ) from error
+
+
+def resolve(name_or_path):
+    """(spiece.model path, tokenizer_config.json path or None, special map path or None)."""
+    path = os.fspath(name_or_path)
+    if os.path.isfile(path):
+        return path, None, None
+    if os.path.isdir(path):
+        spiece = os.path.join(path, SPIECE)
+        if not os.path.isfile(spiece):
+            raise FileNotFoundError(f"No '{SPIECE}' in the tokenizer folder '{path}'")
+        optional = [os.path.join(path, n) for n in (CONFIG, SPECIAL_MAP)]
+        return (spiece, *[p if os.path.isfile(p) else None for p in optional])
+    if not re.fullmatch(r"[\w.-]+(/[\w.-]+)?", path) or path.startswith("."):
+        raise FileNotFoundError(f"Tokenizer path not found: '{path}'")
+    return (_hub_file(path, SPIECE, True), _hub_file(path, CONFIG, False),
+            _hub_file(path, SPECIAL_MAP, False))
+
+
+def _token_content(value):
+    """A token string from either a string or transformers' AddedToken dict."""
+    return value["content"] if isinstance(value, dict) and "content" in value else value
+
+
+def load_tokenizer(cls, name_or_path, **overrides):
+    """Build `cls` from a folder, a `spiece.model` file or a hub name."""
+    spiece, config_path, special_path = resolve(name_or_path)
+    kwargs = {}
+    for json_path in (special_path, config_path):  # the config wins, as in transformers
+        if json_path is None:
+            continue
+        with open(json_path, encoding="utf-8") as handle:
+            try:
+                data = json.load(handle)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"'{json_path}' is not valid JSON: {error}") from error
+        kwargs.update({k: _token_content(v) for k, v in data.items() if k in _INIT_KEYS})
+    kwargs.update(overrides)
+    return cls(spiece, **kwargs)
+
+
+def _token_json(content, lstrip=False):
+    """transformers' AddedToken serialization."""
+    return {"content": content, "lstrip": lstrip, "normalized": False, "rstrip": False,
+            "single_word": False}
+
+
+def save_tokenizer(tokenizer, save_directory):
+    """Write the three files; returns their paths (as transformers does)."""
+    os.makedirs(save_directory, exist_ok=True)
+    spiece = os.path.join(save_directory, SPIECE)
+    with open(spiece, "wb") as handle:
+        handle.write(tokenizer.sp_model.serialized_model_proto())
+    mask = tokenizer.mask_token
+    added = {}
+    for token in sorted(tokenizer.all_special_tokens, key=tokenizer.sp_model.piece_to_id):
+        entry = _token_json(token, lstrip=token == mask)
+        entry["special"] = True
+        added[str(tokenizer.sp_model.piece_to_id(token))] = entry
+    config = {"added_tokens_decoder": added}
+    config.update({
+        "bos_token": tokenizer.bos_token,
+        "clean_up_tokenization_spaces": tokenizer.clean_up_tokenization_spaces,
+        "cls_token": tokenizer.cls_token,
+        "do_lower_case": tokenizer.do_lower_case,
+        "eos_token": tokenizer.eos_token,
+        "extra_special_tokens": {},
+        "keep_accents": tokenizer.keep_accents,
+        "mask_token": mask,
+        "model_max_length": tokenizer.model_max_length,
+        "pad_token": tokenizer.pad_token,
+        "remove_space": tokenizer.remove_space,
+        "sep_token": tokenizer.sep_token,
+        "sp_model_kwargs": tokenizer.sp_model_kwargs,
+        "tokenizer_class": "AlbertTokenizer",
+        "unk_token": tokenizer.unk_token,
+    })
+    special_map = {name: tokenizer.special_tokens_map[name] for name in sorted(tokenizer.special_tokens_map)}
+    special_map["mask_token"] = _token_json(mask, lstrip=True)
+    paths = (os.path.join(save_directory, CONFIG), os.path.join(save_directory, SPECIAL_MAP))
+    for path, data in zip(paths, (config, special_map)):
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False) + "\n")
+    logger.info("Saved the tokenizer to %s", save_directory)
+    return (*paths, spiece)
