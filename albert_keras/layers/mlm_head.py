@@ -55,7 +55,7 @@ class AlbertMLMHead(keras.layers.Layer):
         self.layer_norm_eps = layer_norm_eps
         self.initializer_range = initializer_range
 
-    def build(self, input_shape=None, embedding_shape=None):
+    def build(self, input_shape=None):
         self.dense.build((None, None, self.hidden_size))
         self.LayerNorm.build((None, None, self.embedding_size))
         self.bias = self.add_weight(name="bias", shape=(self.vocab_size,), initializer="zeros")
