@@ -1,8 +1,9 @@
 """Every weight format in and out, driven by one name table.
 
-- `names`: THE weight-name table (our variable path <-> transformers key <-> TF1 name).
+- `names`: THE weight-name table (our variable path <-> transformers key <-> TF1 name <-> keras-hub).
 - `readers`: safe tensor readers (safetensors, torch .bin without pickle code, tf_model.h5, shards).
 - `assign`: checked, all-or-nothing assignment with a loaded / new / ignored report.
 - `atomic`: temporary folder + rename, used by every writer.
 - `hf`: the Hugging Face hub layout, both directions.
+- `tf1`: original Google TF1 checkpoints and TF-Hub modules; one fix-up per legacy variant.
 """

@@ -1,4 +1,4 @@
-"""THE weight-name table: our variable path <-> transformers key <-> original TF1 name."""
+"""THE weight-name table: our variable path <-> transformers key <-> original TF1 name <-> keras-hub."""
 
 import dataclasses
 
@@ -65,19 +65,72 @@ _SOP_HEAD = [
 ]
 
 
-def _dense(ours, hf):
-    return [(f"{ours}.kernel", f"{hf}.weight", None, True), (f"{ours}.bias", f"{hf}.bias", None, False)]
+def _dense(ours, hf, tf1=None):
+    """Rows of a fine-tuning Dense; `tf1` is the scope of google-research/albert's
+    `output_weights` (labels, H) / `output_bias` pair, None where it has no such head."""
+    weights, bias = (f"{tf1}output_weights", f"{tf1}output_bias") if tf1 is not None else (None,) * 2
+    return [(f"{ours}.kernel", f"{hf}.weight", weights, True), (f"{ours}.bias", f"{hf}.bias", bias, False)]
 
 
+# Fine-tuning heads of google-research/albert: classifier_utils.py and race_utils.py make
+# top-level `output_weights`/`output_bias`; squad_utils.py (SQuAD v1) `cls/squad/output_*`.
 HEADS = {
     "AlbertModel": [],
     "AlbertForPreTraining": _MLM_HEAD + _SOP_HEAD,
     "AlbertForMaskedLM": _MLM_HEAD,
-    "AlbertForSequenceClassification": _dense("classifier", "classifier"),
-    "AlbertForMultipleChoice": _dense("classifier", "classifier"),
+    "AlbertForSequenceClassification": _dense("classifier", "classifier", tf1=""),
+    "AlbertForMultipleChoice": _dense("classifier", "classifier", tf1=""),
     "AlbertForTokenClassification": _dense("classifier", "classifier"),
-    "AlbertForQuestionAnswering": _dense("qa_outputs", "qa_outputs"),
+    "AlbertForQuestionAnswering": _dense("qa_outputs", "qa_outputs", tf1="cls/squad/"),
 }
+
+# keras-hub 0.32 variable paths (`variable.path`) of AlbertBackbone / AlbertMaskedLM /
+# AlbertTextClassifier, keyed by our path without the `albert.` prefix. keras-hub keeps the
+# attention projections as EinsumDense kernels (H, heads, head_dim) / (heads, head_dim, H):
+# the same numbers as ours, reshaped (see checkpoints/keras_hub.py).
+_KERAS_HUB = {
+    "embeddings.word_embeddings.embeddings": "token_embedding/embeddings",
+    "embeddings.position_embeddings.embeddings": "position_embedding/embeddings",
+    "embeddings.token_type_embeddings.embeddings": "segment_embedding/embeddings",
+    "embeddings.LayerNorm.gamma": "embeddings_layer_norm/gamma",
+    "embeddings.LayerNorm.beta": "embeddings_layer_norm/beta",
+    "embeddings.embedding_hidden_mapping_in.kernel": "embedding_projection/kernel",
+    "embeddings.embedding_hidden_mapping_in.bias": "embedding_projection/bias",
+    "pooler.kernel": "pooled_dense/kernel",
+    "pooler.bias": "pooled_dense/bias",
+    "predictions.dense.kernel": "mlm_head/intermediate_dense/kernel",
+    "predictions.dense.bias": "mlm_head/intermediate_dense/bias",
+    "predictions.LayerNorm.gamma": "mlm_head/intermediate_layer_norm/gamma",
+    "predictions.LayerNorm.beta": "mlm_head/intermediate_layer_norm/beta",
+    "predictions.bias": "mlm_head/output_bias",
+}
+_KERAS_HUB_HEADS = {  # heads that exist only on some of our classes
+    "AlbertForSequenceClassification": {"classifier.kernel": "logits/kernel",
+                                        "classifier.bias": "logits/bias"},
+}
+_KERAS_HUB_LAYER = {  # our layer-relative name -> TransformerEncoder sublayer
+    "attention.query": "self_attention_layer/query",
+    "attention.key": "self_attention_layer/key",
+    "attention.value": "self_attention_layer/value",
+    "attention.dense": "self_attention_layer/attention_output",
+    "attention.LayerNorm": "self_attention_layer_norm",
+    "ffn": "feedforward_intermediate_dense",
+    "ffn_output": "feedforward_output_dense",
+    "full_layer_layer_norm": "feedforward_layer_norm",
+}
+
+
+def _keras_hub_names(model_class_name, config):
+    """{our path without `albert.`: keras-hub variable path} for one model class."""
+    names = dict(_KERAS_HUB, **_KERAS_HUB_HEADS.get(model_class_name, {}))
+    for g in range(config.num_hidden_groups):
+        for i in range(config.inner_group_num):
+            for ours, keras_hub in _KERAS_HUB_LAYER.items():
+                norm = "LayerNorm" in ours or "layer_norm" in ours
+                for ours_leaf in ("gamma", "beta") if norm else ("kernel", "bias"):
+                    names[_OURS.format(g=g, i=i) + f"{ours}.{ours_leaf}"] = (
+                        f"group_{g}_inner_layer_{i}/{keras_hub}/{ours_leaf}")
+    return names
 
 # Keys transformers may write that carry no weight of their own: the decoder is tied
 # to the word table and its bias is `predictions.bias`; position_ids are buffers.
@@ -94,6 +147,7 @@ class WeightName:
     tf1_name: str  # original TF1 checkpoint variable (None for fine-tuning heads)
     transpose: bool  # PyTorch (out, in) <-> Keras (in, out)
     part: str  # "backbone", "pooler" or "head"
+    keras_hub: str = None  # keras-hub variable path (None where keras-hub has no such weight)
 
 
 def weight_names(model_class_name, config, pooler=True, base_prefix="albert."):
@@ -120,13 +174,23 @@ def weight_names(model_class_name, config, pooler=True, base_prefix="albert."):
                 else:
                     backbone += [(ours_ + ".kernel", hf_ + ".weight", tf1_ + "/kernel", True),
                                  (ours_ + ".bias", hf_ + ".bias", tf1_ + "/bias", False)]
-    rows = [WeightName(base_prefix + p, base_prefix + k, t, tr, "backbone")
+    kh = _keras_hub_names(model_class_name, config)
+    rows = [WeightName(base_prefix + p, base_prefix + k, t, tr, "backbone", kh.get(p))
             for p, k, t, tr in backbone]
     if pooler:
-        rows += [WeightName(base_prefix + p, base_prefix + k, t, tr, "pooler")
+        rows += [WeightName(base_prefix + p, base_prefix + k, t, tr, "pooler", kh.get(p))
                  for p, k, t, tr in _POOLER]
-    rows += [WeightName(p, k, t, tr, "head") for p, k, t, tr in HEADS[model_class_name]]
+    rows += [WeightName(p, k, t, tr, "head", kh.get(p)) for p, k, t, tr in HEADS[model_class_name]]
     return rows
+
+
+def tf1_transposed(row):
+    """Whether the TF1 array is transposed into our kernel.
+
+    TF1 `kernel`s are already (in, out) like Keras; only google-research/albert's
+    `output_weights` matrices (SOP and fine-tuning heads) are stored (labels, H).
+    """
+    return row.tf1_name is not None and row.tf1_name.endswith("output_weights")
 
 
 def resolve(model, path):
