@@ -49,10 +49,6 @@ def _hub_download(name, filename, required):
     repo = repo_id(name)
     try:
         return hf_hub_download(repo, filename)
-    except EntryNotFoundError:
-        if required:
-            raise FileNotFoundError(f"hub repository {repo} has no {filename}") from None
-        return None
     except LocalEntryNotFoundError:
         # Offline (or the hub unreachable) and the file is not in the local cache.
         if required:
@@ -61,6 +57,10 @@ def _hub_download(name, filename, required):
                 f"Hugging Face cache, and the hub ({repo}) cannot be reached. Download it "
                 "once online, or pass the path of a folder in the hub layout."
             ) from None
+        return None
+    except EntryNotFoundError:  # after its subclass LocalEntryNotFoundError
+        if required:
+            raise FileNotFoundError(f"hub repository {repo} has no {filename}") from None
         return None
     except Exception as error:  # repository not found, gated, HTTP errors
         if required:
