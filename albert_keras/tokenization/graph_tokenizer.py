@@ -109,8 +109,10 @@ class AlbertTokenizerLayer(keras.layers.Layer):
 
     def set_proto(self, proto):
         """Load the SentencePiece model from a path or serialized bytes."""
+        source = "The SentencePiece model bytes"
         if isinstance(proto, (str, os.PathLike)):
             path = os.fspath(proto)
+            source = f"'{path}'"
             if not os.path.isfile(path):
                 raise FileNotFoundError(f"SentencePiece model file not found: '{path}'")
             with open(path, "rb") as handle:
@@ -121,7 +123,7 @@ class AlbertTokenizerLayer(keras.layers.Layer):
 
             sentencepiece.SentencePieceProcessor().load_from_serialized_proto(proto)
         except Exception as error:
-            raise ValueError(f"Not a valid SentencePiece model: {error}") from error
+            raise ValueError(f"{source} is not a valid SentencePiece model: {error}") from error
         self.proto = proto
         self._sp_strings = tf_text.SentencepieceTokenizer(proto, out_type=tf.string)
         special = self._specials
@@ -172,6 +174,8 @@ class AlbertTokenizerLayer(keras.layers.Layer):
     def _token_ids(self, texts):
         """RaggedTensor (batch, (tokens)) of int32 ids, special tokens in text kept."""
         pattern = self._special_regex()
+        # tf-text's ops stop at NUL; SentencePiece drops NUL anyway (nmt_nfkc), so remove it.
+        texts = tf.strings.regex_replace(texts, "\\x00", "")
         chunks = tf_text.regex_split(texts, pattern, pattern)  # (batch, (chunks))
         flat = chunks.flat_values
         is_special = tf.strings.regex_full_match(flat, pattern)

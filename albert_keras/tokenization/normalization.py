@@ -4,13 +4,15 @@ ALBERT normalises text before SentencePiece sees it (transformers 4.57.1
 `AlbertTokenizer.tokenize` + `preprocess_text`, google-research/albert
 `tokenization.preprocess_text`):
 
-1. `remove_space`: strip, and collapse every run of Unicode whitespace to one space.
-2. quotes: "``" and "''" become '"' (always on).
-3. `keep_accents=False`: NFKD, then drop every character with a non-zero
+1. `do_lower_case`: lower-case character by character (the regex in
+   `PreTrainedTokenizer.tokenize`), so a word-final "Σ" becomes "σ", not the
+   final form "ς" that `str.lower()` would give.
+2. `remove_space`: strip, and collapse every run of Unicode whitespace to one space.
+3. quotes: "``" and "''" become '"' (always on).
+4. `keep_accents=False`: NFKD, then drop every character with a non-zero
    canonical combining class (`unicodedata.combining`).
-4. `do_lower_case`: lower-case. transformers lower-cases character by character
-   (a regex in `PreTrainedTokenizer.tokenize`), so a word-final "Σ" becomes "σ",
-   not the final form "ς" that `str.lower()` would give; we do the same.
+5. `do_lower_case`: `str.lower()` again (`preprocess_text`), for capitals that
+   NFKD produced ("ℂ" -> "C" -> "c"; "ϲ" -> "ς" keeps its final form).
 
 Each row of `RULES` holds the Python regex + replacement (used with offset
 tracking), the fast whole-string Python function, and the TF function, so the
@@ -89,12 +91,31 @@ def _tf_strip_accents(text):
     return tf.strings.regex_replace(text, re2_char_class("combining"), "")
 
 
-def _tf_lower(text):
-    """TF: Unicode lower case, with "Σ" mapped to "σ" first (no final sigma)."""
+def _tf_lower(text, sigma_to_small=True):
+    """TF: Unicode lower case; "Σ" first mapped to "σ" when `sigma_to_small`."""
     import tensorflow as tf
 
-    text = tf.strings.regex_replace(text, "\u03a3", "\u03c3")
-    return tf.strings.lower(text, encoding="utf-8")
+    if sigma_to_small:
+        text = tf.strings.regex_replace(text, "\u03a3", "\u03c3")
+    # tf.strings.lower stops at a NUL character: lower the pieces between NULs.
+    flat = tf.reshape(text, [-1])
+    parts = tf.strings.split(flat, sep="\x00")  # (n, (pieces))
+    rows = parts.value_rowids()
+    is_last = tf.equal(tf.range(tf.size(rows, out_type=rows.dtype)),
+                       tf.gather(parts.row_limits(), rows) - 1)
+    lowered = tf.strings.lower(parts.flat_values, encoding="utf-8")
+    lowered = tf.where(is_last, lowered, lowered + tf.constant("\x00"))
+    joined = tf.strings.reduce_join(parts.with_flat_values(lowered), axis=1)
+    return tf.reshape(joined, tf.shape(text))
+
+
+def _lower_in_context(match):
+    """`str.lower` of one character as part of the whole string (final sigma)."""
+    char = match.group()
+    if char != "\u03a3":
+        return char.lower()
+    start = len(match.string[:match.start()].lower())
+    return match.string.lower()[start:start + 1]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,6 +147,16 @@ class Rule:
 
 RULES = (
     Rule(
+        name="lower_case",
+        flag="do_lower_case",
+        active_when=True,
+        pattern=r"[A-Z]|[^\x00-\x7f]",
+        replace=lambda m: _lower(m.group()),
+        anchor="all",
+        python=_lower,  # PreTrainedTokenizer.tokenize, before the special-token split
+        tf=_tf_lower,
+    ),
+    Rule(
         name="collapse_whitespace",
         flag="remove_space",
         active_when=True,
@@ -156,14 +187,14 @@ RULES = (
         tf=_tf_strip_accents,
     ),
     Rule(
-        name="lower_case",
+        name="lower_case_decomposed",
         flag="do_lower_case",
         active_when=True,
         pattern=r"[A-Z]|[^\x00-\x7f]",
-        replace=lambda m: _lower(m.group()),
+        replace=_lower_in_context,
         anchor="all",
-        python=_lower,
-        tf=_tf_lower,
+        python=str.lower,  # preprocess_text: capitals that NFKD made, final sigma included
+        tf=lambda t: _tf_lower(t, sigma_to_small=False),
     ),
 )
 
