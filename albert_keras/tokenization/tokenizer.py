@@ -58,8 +58,9 @@ class AlbertTokenizer(st.SpecialTokens):
     >>> text = ["the quick brown fox jumps over the lazy dog"] * 20
     >>> proto = io.BytesIO()
     >>> spm.SentencePieceTrainer.train(sentence_iterator=iter(text), model_writer=proto,
-    ...     vocab_size=30, pad_id=0, unk_id=1, bos_id=-1, eos_id=-1,
-    ...     control_symbols=["[CLS]", "[SEP]", "[MASK]"], minloglevel=2)
+    ...     vocab_size=40, pad_id=0, unk_id=1, bos_id=-1, eos_id=-1,
+    ...     control_symbols=["[CLS]", "[SEP]", "[MASK]"], hard_vocab_limit=False,
+    ...     minloglevel=2)
     >>> tokenizer = AlbertTokenizer(proto.getvalue())
     >>> tokenizer("The lazy dog", "a [MASK]")["token_type_ids"][-3:]
     [1, 1, 1]
