@@ -23,6 +23,7 @@ from albert_keras.models import (
     AlbertPreTrainedModel,
 )
 from albert_keras.presets import PRESETS
+from albert_keras.tokenization import AlbertTokenizer, AlbertTokenizerLayer
 
 # transformers' TF class names, so `from albert_keras import TFAlbertModel` ports as is.
 TFAlbertModel = AlbertModel

@@ -25,20 +25,9 @@ _INIT_KEYS = (
 
 def _hub_file(repo_id, filename, required):
     """Path of `filename` from the hub (or its cache); None if optional and absent."""
-    try:
-        from huggingface_hub import hf_hub_download
-    except ImportError as error:
-        raise OSError(f"'{repo_id}' is not a local path and huggingface_hub is not installed.") from error
-    try:
-        return hf_hub_download(repo_id=repo_id, filename=filename)
-    except Exception as error:  # network, offline without cache, missing repo or file
-        if not required:
-            logger.debug("No %s for %s: %s", filename, repo_id, error)
-            return None
-        raise OSError(
-            f"Could not get '{filename}' for '{repo_id}': it is not a local folder or file, and "
-            f"the Hugging Face hub (or its offline cache) did not provide it: {error}"
-        ) from error
+    from albert_keras import hub
+
+    return hub.resolve_file(repo_id, filename, required=required)
 
 
 def resolve(name_or_path):

@@ -7,12 +7,18 @@ TORCH_TASKS = ("AlbertModel", "AlbertForPreTraining", "AlbertForMaskedLM",
                "AlbertForTokenClassification", "AlbertForQuestionAnswering")
 
 
-def random_hf_model(task, config_kwargs, seed=0):
+def random_hf_model(task, config_kwargs, seed=0, scale=None):
     """A transformers PyTorch model with every parameter random (LayerNorm and biases too).
 
     transformers initialises biases to 0 and LayerNorm to (1, 0); randomising them
-    makes a swapped gamma/beta or a dropped bias visible in the outputs.
+    makes a swapped gamma/beta or a dropped bias visible in the outputs. `scale` is
+    the weights' std: 0.1 for the tiny configs (large enough to make every weight
+    matter), and by default `initializer_range` (0.02, what pre-trained ALBERT
+    weights are near) once the hidden size reaches 256, where std 0.1 would blow the
+    activations up to magnitudes real checkpoints never see.
     """
+    if scale is None:
+        scale = 0.1 if config_kwargs["hidden_size"] < 256 else 0.02
     import torch
     import transformers
 
@@ -24,7 +30,7 @@ def random_hf_model(task, config_kwargs, seed=0):
             if "LayerNorm.weight" in name or "layer_norm.weight" in name:
                 param.copy_(1.0 + 0.1 * torch.randn_like(param))
             else:
-                param.copy_(0.1 * torch.randn_like(param))
+                param.copy_(scale * torch.randn_like(param))
     return model
 
 

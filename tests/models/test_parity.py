@@ -15,3 +15,34 @@ def test_tiny_architectures_match_transformers(task, architecture, tmp_path):
     if task == "AlbertForPreTraining":
         config["num_labels"] = 2  # transformers' SOP loss views the logits as (-1, 2)
     assert_matches_transformers(task, config, tmp_path)
+
+
+def _full_size(preset, **overrides):
+    """A published architecture at full size, random weights (nothing is downloaded)."""
+    from albert_keras import AlbertConfig
+
+    data = AlbertConfig.from_preset(preset).to_dict()
+    keep = ("vocab_size embedding_size hidden_size num_hidden_layers num_hidden_groups "
+            "num_attention_heads intermediate_size inner_group_num hidden_act "
+            "max_position_embeddings type_vocab_size layer_norm_eps").split()
+    return dict({k: data[k] for k in keep}, hidden_dropout_prob=0.0,
+                attention_probs_dropout_prob=0.0, num_labels=2, **overrides)
+
+
+@pytest.mark.parametrize("task", TORCH_TASKS)
+def test_albert_base_v2_full_size_matches_transformers(task, tmp_path):
+    assert_matches_transformers(task, _full_size("albert-base-v2"), tmp_path, atol=1e-5)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task", TORCH_TASKS)
+def test_albert_large_v2_full_size_matches_transformers(task, tmp_path):
+    assert_matches_transformers(task, _full_size("albert-large-v2"), tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", ["albert-xlarge-v2", "albert-xxlarge-v2"])
+@pytest.mark.parametrize("task", ["AlbertModel", "AlbertForMaskedLM"])
+def test_xlarge_and_xxlarge_widths_match_transformers(task, preset, tmp_path):
+    # Full width, reduced depth (2 layer applications) to keep the run within minutes.
+    assert_matches_transformers(task, _full_size(preset, num_hidden_layers=2), tmp_path)
