@@ -35,10 +35,14 @@ setup(
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
     python_requires=">=3.10,<3.13",
-    packages=find_packages(include=["albert_keras", "albert_keras.*"]),
+    # export/ lives at the top of the repository and installs as albert_keras.export.
+    packages=find_packages(include=["albert_keras", "albert_keras.*"])
+    + ["albert_keras.export"],
+    package_dir={"albert_keras.export": "export"},
     include_package_data=True,
     package_data={"albert_keras": ["assets/**/*"]},
     install_requires=RUNTIME,
     extras_require={"test": TEST, "dev": DEV},
+    entry_points={"console_scripts": ["albert-keras=albert_keras.cli:main"]},
     license="Apache-2.0",
 )
