@@ -1,4 +1,4 @@
-"""THE weight-name table: our variable path <-> transformers key <-> original TF1 name <-> keras-hub."""
+"""THE weight-name table: our variable path <-> transformers key <-> TF1 name <-> keras-hub."""
 
 import dataclasses
 
@@ -68,8 +68,9 @@ _SOP_HEAD = [
 def _dense(ours, hf, tf1=None):
     """Rows of a fine-tuning Dense; `tf1` is the scope of google-research/albert's
     `output_weights` (labels, H) / `output_bias` pair, None where it has no such head."""
-    weights, bias = (f"{tf1}output_weights", f"{tf1}output_bias") if tf1 is not None else (None,) * 2
-    return [(f"{ours}.kernel", f"{hf}.weight", weights, True), (f"{ours}.bias", f"{hf}.bias", bias, False)]
+    weights, bias = (None, None) if tf1 is None else (f"{tf1}output_weights", f"{tf1}output_bias")
+    return [(f"{ours}.kernel", f"{hf}.weight", weights, True),
+            (f"{ours}.bias", f"{hf}.bias", bias, False)]
 
 
 # Fine-tuning heads of google-research/albert: classifier_utils.py and race_utils.py make

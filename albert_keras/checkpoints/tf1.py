@@ -36,7 +36,6 @@ OPTIMIZER_SLOT_SUFFIXES = ("/adam_m", "/adam_v", "/AdamWeightDecayOptimizer",
                            "/AdamWeightDecayOptimizer_1")
 OPTIMIZER_NAMES = ("global_step",)
 CONFIG_FILES = ("albert_config.json", "config.json", "assets/albert_config.json")
-VOCAB_FILES = ("30k-clean.model", "assets/30k-clean.model", "spiece.model")
 _PROGRESS_BYTES = 50 * 2**20  # show a progress bar above this checkpoint size
 
 
@@ -83,16 +82,6 @@ def find_config(path):
     """`albert_config.json` (Google), `config.json` or the TF-Hub `assets/` copy, or None."""
     folder = path if os.path.isdir(path) else os.path.dirname(path)
     for name in CONFIG_FILES:
-        candidate = os.path.join(folder, name)
-        if os.path.isfile(candidate):
-            return candidate
-    return None
-
-
-def find_vocab(path):
-    """The SentencePiece model shipped beside the checkpoint (`30k-clean.model`), or None."""
-    folder = path if os.path.isdir(path) else os.path.dirname(path)
-    for name in VOCAB_FILES:
         candidate = os.path.join(folder, name)
         if os.path.isfile(candidate):
             return candidate
@@ -262,7 +251,7 @@ def load_model(cls, path, config=None, progress=None, **overrides):
 
     report = assign_weights(model, tensors, rows_for(model), source=prefix,
                             key_of=_tf1_key, transpose_of=tf1_transposed)
-    report.ignored = sorted(report.ignored + slots)
+    report.ignored = report.ignored + slots  # the model's leftovers first, then optimizer state
     model.loading_info = report
     return model
 
