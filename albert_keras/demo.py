@@ -8,7 +8,6 @@ and loads it back, so the whole path runs offline on a fresh machine.
 
 import argparse
 import logging
-import os
 import tempfile
 import time
 

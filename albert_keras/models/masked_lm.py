@@ -1,6 +1,7 @@
 """AlbertForMaskedLM: the MLM head (tied to the word table) on the sequence output."""
 
 import keras
+
 from albert_keras.layers import AlbertMLMHead
 from albert_keras.models.losses import masked_cross_entropy
 from albert_keras.models.outputs import MaskedLMOutput

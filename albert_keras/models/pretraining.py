@@ -1,6 +1,7 @@
 """AlbertForPreTraining: MLM head + sentence-order head, summed loss."""
 
 import keras
+
 from albert_keras.layers import AlbertMLMHead, AlbertSOPHead
 from albert_keras.models.losses import masked_cross_entropy
 from albert_keras.models.outputs import AlbertForPreTrainingOutput

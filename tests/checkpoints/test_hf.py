@@ -12,9 +12,15 @@ import albert_keras
 from albert_keras.checkpoints.assign import WeightMismatchError
 from albert_keras.checkpoints.readers import CheckpointError, read_torch_bin
 from tests.conftest import TINY
-from tests.helpers.reference import (TORCH_TASKS, assert_matches_transformers,
-                                     assert_outputs_close, hf_outputs, make_batch, our_outputs,
-                                     random_hf_model)
+from tests.helpers.reference import (
+    TORCH_TASKS,
+    assert_matches_transformers,
+    assert_outputs_close,
+    hf_outputs,
+    make_batch,
+    our_outputs,
+    random_hf_model,
+)
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "data", "hf-tf-h5")
 

@@ -3,9 +3,16 @@
 import numpy as np
 import pytest
 
-from albert_keras.layers import (AlbertAttention, AlbertEmbeddings, AlbertLayer,
-                                 AlbertLayerGroup, AlbertMLMHead, AlbertPooler, AlbertSOPHead,
-                                 AlbertTransformer)
+from albert_keras.layers import (
+    AlbertAttention,
+    AlbertEmbeddings,
+    AlbertLayer,
+    AlbertLayerGroup,
+    AlbertMLMHead,
+    AlbertPooler,
+    AlbertSOPHead,
+    AlbertTransformer,
+)
 from tests.helpers.contracts import check_layer
 
 X = np.random.default_rng(0).normal(size=(3, 7, 32)).astype("float32")
