@@ -46,3 +46,25 @@ def test_albert_large_v2_full_size_matches_transformers(task, tmp_path):
 def test_xlarge_and_xxlarge_widths_match_transformers(task, preset, tmp_path):
     # Full width, reduced depth (2 layer applications) to keep the run within minutes.
     assert_matches_transformers(task, _full_size(preset, num_hidden_layers=2), tmp_path)
+
+
+@pytest.mark.parametrize("head_mask_shape", ["per_layer", "shared"])
+def test_head_mask_and_position_ids_match_transformers(head_mask_shape, tmp_path):
+    import numpy as np
+
+    import albert_keras
+    from tests.conftest import TINY
+    from tests.helpers.reference import (assert_outputs_close, hf_outputs, make_batch,
+                                         our_outputs, random_hf_model)
+
+    reference = random_hf_model("AlbertModel", TINY)
+    reference.save_pretrained(str(tmp_path))
+    ours = albert_keras.AlbertModel.from_pretrained(str(tmp_path))
+    inputs, _ = make_batch("AlbertModel", TINY)
+    rng = np.random.default_rng(3)
+    shape = ((TINY["num_hidden_layers"], TINY["num_attention_heads"])
+             if head_mask_shape == "per_layer" else (TINY["num_attention_heads"],))
+    extra = {"head_mask": (rng.random(shape) < 0.6).astype("float32"),
+             "position_ids": np.tile(np.arange(2, 2 + inputs["input_ids"].shape[1]), (3, 1))}
+    expected = hf_outputs(reference, {**inputs, **extra}, {})
+    assert_outputs_close(our_outputs(ours, {**inputs, **extra}, {}), expected, 1e-5)
