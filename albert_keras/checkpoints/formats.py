@@ -219,29 +219,34 @@ def _load_keras(path, cls, overrides):
 
 
 def _load_keras_weights(path, cls, config, overrides):
-    """A `.weights.h5` file, built from `config` or the `config.json` beside it."""
+    """A `.weights.h5` file, built from `config` or the `config.json` beside it.
+
+    Keras weight files are bound to the class that saved them: that class (recorded in
+    config.json `architectures`, else `task`, else AlbertModel) is built and loaded, then
+    moved into `task` if it differs.
+    """
     from albert_keras.checkpoints.tf1 import read_config
     from albert_keras.config import AlbertConfig
 
     beside = os.path.join(os.path.dirname(os.path.abspath(path)), "config.json")
+    saved_cls = cls or task_class("AlbertModel")
     if config is None:
         if not os.path.isfile(beside):
             raise CheckpointError(f"{path}: a weights file holds no architecture; put its "
                                   "config.json beside it or pass config=")
         config = read_config(beside)
-        cls = cls or _recorded_class(beside)
+        saved_cls = _recorded_class(beside, default=saved_cls.__name__)
     elif isinstance(config, dict):
         config = AlbertConfig.from_dict(config)
-    if overrides:
-        config = AlbertConfig.from_dict(dict(config.to_dict(), **overrides))
-    model = (cls or task_class("AlbertModel"))(config)
+    model = saved_cls(config)
     try:
         model.load_weights(path)
     except Exception as error:
-        raise CheckpointError(f"{path}: cannot load into {type(model).__name__} "
-                              f"({type(error).__name__}: {error})") from None
-    model.loading_info = LoadReport(path, sorted(v.path for v in model.weights), [], [])
-    return model
+        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise CheckpointError(f"{path}: cannot load into {saved_cls.__name__} "
+                              f"({type(error).__name__}: {message}); a weights file loads only "
+                              "into the class and config that saved it") from None
+    return _as_class(model, cls, overrides, source=path)
 
 
 def _as_class(model, cls, overrides, source):
