@@ -164,3 +164,18 @@ def test_dropout_is_active_only_in_training():
     np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     t = model(ids, training=True).last_hidden_state
     assert not np.allclose(np.asarray(t), np.asarray(a))
+
+
+def test_mixed_precision_trains_and_keeps_its_policy(tmp_path):
+    config = AlbertConfig(**TINY)
+    inputs, labels = make_batch("AlbertForSequenceClassification", TINY, batch=4, seq=8)
+    model = albert_keras.AlbertForSequenceClassification(config, dtype="mixed_float16")
+    assert model.albert.embeddings.word_embeddings.embeddings.dtype == "float32"
+    assert model(**inputs).logits.dtype == tf.float16
+    model.compile(optimizer="adam")
+    history = model.fit(tf.data.Dataset.from_tensor_slices((inputs, labels)).batch(2),
+                        epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    model.save(str(tmp_path / "mixed.keras"))
+    assert keras.saving.load_model(str(tmp_path / "mixed.keras")).dtype_policy.name == \
+        "mixed_float16"
