@@ -76,5 +76,6 @@ def assign_weights(model, tensors, rows, source, key_of=lambda row: row.hf_key,
     used = {key_of(row) for row in rows}
     ignored = sorted(k for k in tensors if k not in used and not k.endswith(TIED_OR_BUFFER_KEYS))
     report = LoadReport(source, sorted(used & set(tensors)), new, ignored)
-    logger.info(report.summary())
+    # New weights deserve a warning, as transformers gives: the model needs training first.
+    (logger.warning if new else logger.info)(report.summary())
     return report
