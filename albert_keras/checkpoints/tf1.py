@@ -43,8 +43,9 @@ _PROGRESS_BYTES = 50 * 2**20  # show a progress bar above this checkpoint size
 def find_checkpoint(path):
     """The checkpoint prefix of a TF1 folder, a TF-Hub folder, or a given prefix.
 
-    A folder's `checkpoint` state file wins; else its one `*.index` (the newest step
-    if several); else the TF-Hub `variables/variables`.
+    A TF-Hub `variables/variables` wins; else the step a `checkpoint` state file names
+    (looked up inside the folder, never where an absolute path in it points); else the
+    newest `model.ckpt-<step>.index`.
 
     Raises:
         CheckpointError: no checkpoint found (the message names what was expected).
@@ -61,8 +62,8 @@ def find_checkpoint(path):
     if os.path.isfile(state):
         with open(state, encoding="utf-8") as f:
             match = re.search(r'^model_checkpoint_path:\s*"(.+)"', f.read(), re.M)
-        if match:
-            prefix = os.path.join(path, match.group(1))
+        if match:  # TF may record an absolute path: only the name inside `path` is used
+            prefix = os.path.join(path, os.path.basename(match.group(1)))
             if os.path.isfile(prefix + ".index"):
                 return prefix
     indexes = sorted(glob.glob(os.path.join(path, "*.index")), key=_step)

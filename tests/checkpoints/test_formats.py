@@ -65,6 +65,16 @@ def test_each_format_is_detected_and_loads(fmt, layouts, expected):
     assert model.loading_info.new == []
 
 
+def test_tf_hub_saved_model_form_is_detected(layouts, tmp_path):
+    import shutil
+
+    folder = tmp_path / "saved_model"
+    shutil.copytree(layouts["tf-hub"], folder)
+    os.rename(folder / "tfhub_module.pb", folder / "saved_model.pb")
+    assert detect_format(str(folder)) == "tf-hub"
+    assert load(str(folder)).loading_info.source == str(folder / "variables" / "variables")
+
+
 def test_the_recorded_architecture_is_the_default(layouts):
     assert type(load(str(layouts["hf"]))).__name__ == MLM  # config.json architectures
     assert type(load(str(layouts["keras"]))).__name__ == MLM  # the saved class

@@ -122,6 +122,13 @@ def test_fine_tuned_classifier_head(tmp_path):
     assert ours.loading_info.new == []
 
 
+def test_progress_bar_on_request(tmp_path, capsys):
+    _, _, prefix = _release(tmp_path, PRETRAINING)
+    tensors = tf1.read_checkpoint(prefix, progress=True)
+    assert "Reading model.ckpt-best" in capsys.readouterr().err
+    assert "bert/embeddings/word_embeddings" in tensors
+
+
 def test_newest_step_is_found_without_state_file(tmp_path):
     tensors = {"a": np.zeros(2, "float32")}
     fixtures.write_tf1_checkpoint(tensors, str(tmp_path / "model.ckpt-9"))
