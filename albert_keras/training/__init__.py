@@ -1,0 +1,11 @@
+"""Pre-training and fine-tuning on `model.fit`, on one device or many.
+
+Package index:
+- `optimization`: LAMB / AdamW with linear warm-up and linear decay; the sqrt batch rule for LAMB's rate.
+- `pretrain`: pre-training AlbertForPreTraining from TFRecord shards, with BackupAndRestore and MLM / SOP accuracy.
+- `finetune`: fine-tuning and official scoring per task (sst2 and GLUE, squad, ner, mc).
+- `distribute`: the tf.distribute strategy from flags and TF_CONFIG (Mirrored, MultiWorker, TPU).
+- `reporting`: the metrics CSV log and the PNG plot of the training curves.
+- `tiny`: the `--tiny` setting (a tiny config, a SentencePiece model trained on the task's text).
+- `cli`: `pretrain` / `finetune` subcommands (`add_parsers`, `run`); `python -m albert_keras.training`.
+"""
