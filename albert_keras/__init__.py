@@ -9,6 +9,7 @@ Package index:
 - `models/`: AlbertModel and the six task heads (also as TFAlbert* names).
 - `checkpoints/`: weight formats in and out, one name table.
 - `tokenization/`: SentencePiece tokenizer in Python and in the TF graph.
+- `pipelines/`: fill-mask, classification, NER, QA, feature extraction (transformers' `pipeline()`).
 """
 
 from albert_keras.config import AlbertConfig
@@ -22,6 +23,7 @@ from albert_keras.models import (
     AlbertModel,
     AlbertPreTrainedModel,
 )
+from albert_keras.pipelines import pipeline
 from albert_keras.presets import PRESETS
 from albert_keras.tokenization import AlbertTokenizer, AlbertTokenizerLayer
 

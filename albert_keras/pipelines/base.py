@@ -1,0 +1,74 @@
+"""Pipeline: text in, answers out; tokenization, length-sorted batching and the runtime written once."""
+
+import numpy as np
+
+
+class Pipeline:
+    """Base of the task pipelines, in the style of transformers' `pipeline()`.
+
+    Subclasses implement `preprocess(item, **kw) -> (encoding dict, context)` and
+    `postprocess(outputs for one item, context, **kw)`. This class sorts items by
+    token length before batching (so short text is never padded to the longest
+    text of the whole input), pads each batch to its own longest item, runs the
+    runtime and restores the input order.
+
+    Args:
+        runtime: callable mapping a features dict of numpy arrays to outputs.
+        tokenizer: `AlbertTokenizer`.
+        batch_size: int. Items per forward pass. Defaults to 8.
+        max_length: int. Longest sequence fed to the model. Defaults to the
+            model's `max_position_embeddings`.
+    """
+
+    token_outputs = ()  # outputs with a sequence axis, trimmed back to each item's length
+
+    def __init__(self, runtime, tokenizer, batch_size=8, max_length=None):
+        self.runtime = runtime
+        self.tokenizer = tokenizer
+        self.config = runtime.config
+        self.batch_size = batch_size
+        self.max_length = max_length or self.config.max_position_embeddings
+
+    def preprocess(self, item, **kwargs):
+        raise NotImplementedError
+
+    def postprocess(self, outputs, context, **kwargs):
+        raise NotImplementedError
+
+    def __call__(self, inputs, **kwargs):
+        single = not isinstance(inputs, (list, tuple)) or self._is_single(inputs)
+        items = [inputs] if single else list(inputs)
+        encoded = [self.preprocess(item, **kwargs) for item in items]
+        # Each item may hold several windows (long QA contexts): one row per window.
+        rows = [(i, w) for i, (enc, _) in enumerate(encoded) for w in range(len(enc["input_ids"]))]
+        order = sorted(range(len(rows)), key=lambda r: len(encoded[rows[r][0]][0]["input_ids"]
+                                                             [rows[r][1]]))
+        outputs = [None] * len(rows)
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start:start + self.batch_size]
+            features = self._pad([{k: encoded[rows[r][0]][0][k][rows[r][1]]
+                                   for k in ("input_ids", "attention_mask", "token_type_ids")}
+                                  for r in batch])
+            result = self.runtime(features)
+            for j, r in enumerate(batch):
+                length = len(encoded[rows[r][0]][0]["input_ids"][rows[r][1]])
+                outputs[r] = {k: (v[j][:length] if k in self.token_outputs else v[j])
+                              for k, v in result.items()}
+        results = []
+        for i, (_, context) in enumerate(encoded):
+            item_outputs = [outputs[r] for r in range(len(rows)) if rows[r][0] == i]
+            results.append(self.postprocess(item_outputs, context, **kwargs))
+        return results[0] if single else results
+
+    def _is_single(self, inputs):
+        return False
+
+    def _pad(self, rows):
+        width = max(len(r["input_ids"]) for r in rows)
+        pad_id = self.tokenizer.pad_token_id
+        padded = {}
+        for key in ("input_ids", "attention_mask", "token_type_ids"):
+            fill = pad_id if key == "input_ids" else 0
+            padded[key] = np.array([list(r[key]) + [fill] * (width - len(r[key])) for r in rows],
+                                   dtype="int32")
+        return padded

@@ -1,0 +1,22 @@
+"""FeatureExtractionPipeline: the last hidden state of every token."""
+
+from albert_keras.pipelines.base import Pipeline
+
+
+class FeatureExtractionPipeline(Pipeline):
+    """Returns the (tokens, hidden_size) vectors of each text, as nested lists like transformers.
+
+    Pass `return_tensors=True` for numpy arrays instead.
+
+    Example:
+    >>> # albert_keras.pipeline("feature-extraction", model="path")("some text")
+    """
+
+    token_outputs = ("last_hidden_state",)
+
+    def preprocess(self, text, **kwargs):
+        return self.tokenizer([text], truncation=True, max_length=self.max_length), None
+
+    def postprocess(self, outputs, context, return_tensors=False, **kwargs):
+        vectors = outputs[0]["last_hidden_state"][None]  # (1, tokens, H) as transformers
+        return vectors if return_tensors else vectors.tolist()

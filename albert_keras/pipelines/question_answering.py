@@ -1,0 +1,100 @@
+"""QuestionAnsweringPipeline: answer text, score and character span from a context."""
+
+import numpy as np
+
+from albert_keras.pipelines.base import Pipeline
+from albert_keras.pipelines.fill_mask import softmax
+
+
+class QuestionAnsweringPipeline(Pipeline):
+    """Extractive QA, scored as transformers' question-answering pipeline scores it.
+
+    Long contexts are cut into windows (`doc_stride` tokens of overlap); in each,
+    tokens outside the context get -10000 before the softmax, a span's score is
+    p(start) * p(end) with `start <= end < start + max_answer_len`, spans are widened
+    to whole words (`align_to_words`), equal answers from overlapping windows add
+    their scores, and the best win. Returns `{score, start, end, answer}` (or a list
+    of `top_k` of them); `start`/`end` index the original context string.
+
+    Example:
+    >>> # qa = albert_keras.pipeline("question-answering", model="path")
+    >>> # qa(question="Who wrote it?", context="It was written by Ada.")
+    """
+
+    token_outputs = ("start_logits", "end_logits")
+
+    def __init__(self, runtime, tokenizer, batch_size=8, max_length=384, doc_stride=128):
+        super().__init__(runtime, tokenizer, batch_size, max_length)
+        self.doc_stride = doc_stride
+
+    def __call__(self, inputs=None, question=None, context=None, **kwargs):
+        if question is not None:
+            inputs = {"question": question, "context": context}
+        return super().__call__(inputs, **kwargs)
+
+    def _is_single(self, inputs):
+        return isinstance(inputs, dict)
+
+    def preprocess(self, item, **kwargs):
+        if not isinstance(item, dict) or not {"question", "context"} <= set(item):
+            raise ValueError("question-answering takes {'question': ..., 'context': ...}")
+        encoding = self.tokenizer(
+            [item["question"]], [item["context"]], truncation="only_second",
+            max_length=self.max_length, stride=self.doc_stride, return_overflowing_tokens=True,
+            return_offsets_mapping=True, return_special_tokens_mask=True)
+        return encoding, (item["context"], encoding)
+
+    def postprocess(self, outputs, context_info, top_k=1, max_answer_len=15,
+                    align_to_words=True, **kwargs):
+        context, encoding = context_info
+        answers = {}  # answer text -> answer; equal texts from overlapping windows add up
+        for window, out in enumerate(outputs):
+            types = np.asarray(encoding["token_type_ids"][window])
+            special = np.asarray(encoding["special_tokens_mask"][window])
+            allowed = (types == 1) & (special == 0)  # context tokens only
+            # transformers keeps [CLS] in the softmax, then zeroes its probability.
+            in_softmax = allowed.copy()
+            in_softmax[0] = True
+            start = softmax(np.where(in_softmax, out["start_logits"], -10000.0).astype("float64"))
+            end = softmax(np.where(in_softmax, out["end_logits"], -10000.0).astype("float64"))
+            start[0] = end[0] = 0.0
+            scores = np.tril(np.triu(np.outer(start, end)), max_answer_len - 1)
+            offsets = encoding["offset_mapping"][window]
+            for flat in np.argsort(-scores, axis=None, kind="stable")[: top_k * 2 + 10]:
+                s, e = np.unravel_index(flat, scores.shape)
+                if not (allowed[s] and allowed[e]):
+                    continue
+                a, b = int(offsets[s][0]), int(offsets[e][1])
+                if align_to_words:
+                    a, b = _word_start(context, a), _word_end(context, b)
+                text = context[a:b]
+                if text in answers:
+                    answers[text]["score"] += float(scores[s, e])
+                else:
+                    answers[text] = {"score": float(scores[s, e]), "start": a, "end": b,
+                                     "answer": text}
+        ranked = sorted(answers.values(), key=lambda c: -c["score"])[:top_k]
+        if not ranked:
+            return {"score": 0.0, "start": 0, "end": 0, "answer": ""}
+        return ranked[0] if len(ranked) == 1 else ranked
+
+
+def _word_start(text, index):
+    """Start of the word holding `text[index]`, as ALBERT's fast tokenizer counts words.
+
+    Its Metaspace pre-tokenizer turns a space into the `\u2581` that starts the
+    next word, so a word's span includes the one space before it (transformers'
+    pipeline answers " paris", not "paris"); we return the same span.
+    """
+    while index < len(text) and text[index].isspace():
+        index += 1
+    while index > 0 and not text[index - 1].isspace():
+        index -= 1
+    return index - 1 if index > 0 and text[index - 1] == " " else index
+
+
+def _word_end(text, index):
+    """End of the whitespace-delimited word that ends at or after `index`."""
+    while index < len(text) and not text[index].isspace():
+        index += 1
+    return index

@@ -1,0 +1,71 @@
+"""TokenClassificationPipeline: a label per token, or grouped entities with character spans."""
+
+import numpy as np
+
+from albert_keras.pipelines.base import Pipeline
+from albert_keras.pipelines.fill_mask import softmax
+
+
+def _tag(label):
+    """("B", "PER") from "B-PER"; ("I", "PER") from "I-PER" or a bare "PER"."""
+    if label.startswith(("B-", "I-")):
+        return label[0], label[2:]
+    return "I", label
+
+
+class TokenClassificationPipeline(Pipeline):
+    """Named-entity style predictions, as transformers' token-classification pipeline.
+
+    `aggregation_strategy="none"` (default) gives one dict per non-special token
+    `{entity, score, index, word, start, end}`; `"simple"` groups adjacent tokens of
+    the same entity (a `B-` starts a new one) into `{entity_group, score, word,
+    start, end}`. Labels "O" are dropped, as in transformers.
+
+    Example:
+    >>> # albert_keras.pipeline("token-classification", model="path")("Ada lives in Paris")
+    """
+
+    token_outputs = ("logits",)
+
+    def preprocess(self, text, **kwargs):
+        encoding = self.tokenizer([text], truncation=True, max_length=self.max_length,
+                                  return_offsets_mapping=True, return_special_tokens_mask=True)
+        return encoding, (text, encoding)
+
+    def postprocess(self, outputs, context, aggregation_strategy="none", ignore_labels=("O",),
+                    **kwargs):
+        text, encoding = context
+        ids = encoding["input_ids"][0]
+        offsets = encoding["offset_mapping"][0]
+        special = encoding["special_tokens_mask"][0]
+        probabilities = softmax(outputs[0]["logits"].astype("float64"))
+        tokens = []
+        for index, (token_id, probs) in enumerate(zip(ids, probabilities)):
+            if special[index]:
+                continue
+            start, end = offsets[index]
+            best = int(np.argmax(probs))
+            tokens.append({"entity": self.config.id2label[best], "score": float(probs[best]),
+                           "index": index, "word": self.tokenizer.convert_ids_to_tokens(
+                               [int(token_id)])[0], "start": int(start), "end": int(end)})
+        if aggregation_strategy == "none":
+            return [t for t in tokens if t["entity"] not in ignore_labels]
+        if aggregation_strategy != "simple":
+            raise ValueError(f"aggregation_strategy={aggregation_strategy!r}: use 'none' or "
+                             "'simple'")
+        groups = []
+        for token in tokens:
+            bi, tag = _tag(token["entity"])
+            if groups and groups[-1]["tag"] == tag and bi != "B":
+                groups[-1]["tokens"].append(token)
+            else:
+                groups.append({"tag": tag, "tokens": [token]})
+        entities = []
+        for group in groups:
+            members = group["tokens"]
+            entities.append({
+                "entity_group": group["tag"],
+                "score": float(np.mean([t["score"] for t in members])),
+                "word": self.tokenizer.convert_tokens_to_string([t["word"] for t in members]),
+                "start": members[0]["start"], "end": members[-1]["end"]})
+        return [e for e in entities if e["entity_group"] not in ignore_labels]
