@@ -151,7 +151,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         print(f"albert-keras {args.command}: interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # the one place errors become an exit status
+    except Exception as error:  # noqa: BLE001 (the one place errors become an exit status)
         if args.verbose:
             traceback.print_exc()
         message = str(error).strip().splitlines()[0] if str(error).strip() else ""

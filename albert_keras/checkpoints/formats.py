@@ -212,7 +212,7 @@ def _load_keras(path, cls, overrides):
                               "albert_keras model")
     try:
         model = keras.saving.load_model(path, safe_mode=True)
-    except Exception as error:  # Keras wraps h5/zip errors in many types
+    except Exception as error:  # noqa: BLE001 (Keras wraps h5/zip errors in many types)
         raise CheckpointError(f"{path}: cannot load ({type(error).__name__}: {error}); it may "
                               "be truncated or corrupt") from None
     return _as_class(model, cls, overrides, source=path)
@@ -241,7 +241,7 @@ def _load_keras_weights(path, cls, config, overrides):
     model = saved_cls(config)
     try:
         model.load_weights(path)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 (h5py and Keras raise many types)
         message = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise CheckpointError(f"{path}: cannot load into {saved_cls.__name__} "
                               f"({type(error).__name__}: {message}); a weights file loads only "

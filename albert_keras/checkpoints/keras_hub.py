@@ -39,17 +39,17 @@ KERAS_HUB_LAYER_NORM_EPS = 1e-12
 # ------------------------------------------------------------------ configs
 def config_from_keras_hub(backbone, **overrides):
     """The AlbertConfig of a keras-hub AlbertBackbone (its fields renamed to transformers')."""
-    data = dict(vocab_size=backbone.vocabulary_size, embedding_size=backbone.embedding_dim,
-                hidden_size=backbone.hidden_dim, num_hidden_layers=backbone.num_layers,
-                num_hidden_groups=backbone.num_groups,
-                inner_group_num=backbone.num_inner_repetitions,
-                num_attention_heads=backbone.num_heads,
-                intermediate_size=backbone.intermediate_dim, hidden_act="gelu_new",
-                hidden_dropout_prob=backbone.dropout,
-                attention_probs_dropout_prob=backbone.dropout,
-                max_position_embeddings=backbone.max_sequence_length,
-                type_vocab_size=backbone.num_segments,
-                layer_norm_eps=KERAS_HUB_LAYER_NORM_EPS)
+    data = {"vocab_size": backbone.vocabulary_size, "embedding_size": backbone.embedding_dim,
+            "hidden_size": backbone.hidden_dim, "num_hidden_layers": backbone.num_layers,
+            "num_hidden_groups": backbone.num_groups,
+            "inner_group_num": backbone.num_inner_repetitions,
+            "num_attention_heads": backbone.num_heads,
+            "intermediate_size": backbone.intermediate_dim, "hidden_act": "gelu_new",
+            "hidden_dropout_prob": backbone.dropout,
+            "attention_probs_dropout_prob": backbone.dropout,
+            "max_position_embeddings": backbone.max_sequence_length,
+            "type_vocab_size": backbone.num_segments,
+            "layer_norm_eps": KERAS_HUB_LAYER_NORM_EPS}
     data.update(overrides)
     return AlbertConfig(**data)
 
@@ -66,13 +66,14 @@ def keras_hub_arguments(config):
         logger.warning("keras-hub has one dropout rate; using attention_probs_dropout_prob=%s "
                        "(hidden_dropout_prob=%s is dropped)", config.attention_probs_dropout_prob,
                        config.hidden_dropout_prob)
-    return dict(vocabulary_size=config.vocab_size, num_layers=config.num_hidden_layers,
-                num_heads=config.num_attention_heads, embedding_dim=config.embedding_size,
-                hidden_dim=config.hidden_size, intermediate_dim=config.intermediate_size,
-                num_groups=config.num_hidden_groups, num_inner_repetitions=config.inner_group_num,
-                dropout=config.attention_probs_dropout_prob,
-                max_sequence_length=config.max_position_embeddings,
-                num_segments=config.type_vocab_size)
+    return {"vocabulary_size": config.vocab_size, "num_layers": config.num_hidden_layers,
+            "num_heads": config.num_attention_heads, "embedding_dim": config.embedding_size,
+            "hidden_dim": config.hidden_size, "intermediate_dim": config.intermediate_size,
+            "num_groups": config.num_hidden_groups,
+            "num_inner_repetitions": config.inner_group_num,
+            "dropout": config.attention_probs_dropout_prob,
+            "max_sequence_length": config.max_position_embeddings,
+            "num_segments": config.type_vocab_size}
 
 
 # ------------------------------------------------------------------ EinsumDense layouts
@@ -193,8 +194,8 @@ def to_keras_hub(model, vocabulary=None):
         extra = {}
         if kind == "AlbertTextClassifier":
             dropout = config.classifier_dropout_prob
-            extra = dict(num_classes=config.num_labels,
-                         dropout=config.hidden_dropout_prob if dropout is None else dropout)
+            extra = {"num_classes": config.num_labels,
+                     "dropout": config.hidden_dropout_prob if dropout is None else dropout}
         target = getattr(keras_hub.models, kind)(backbone, preprocessor=preprocessor, **extra)
     rows = rows_for(model)
     ours = {row.keras_hub: np.asarray(resolve(model, row.path).numpy()) for row in rows
@@ -266,7 +267,7 @@ def load_preset(path):
         if kind == "AlbertBackbone":
             return cls.from_preset(path)
         return cls.from_preset(path, preprocessor=None)
-    except Exception as error:  # h5py / keras errors on a damaged folder
+    except Exception as error:  # noqa: BLE001 (h5py / keras raise many types on a damaged folder)
         raise CheckpointError(f"{path}: cannot read the keras-hub preset "
                               f"({type(error).__name__}: {error}); a weight file may be "
                               "truncated or corrupt") from None

@@ -61,7 +61,7 @@ def find_checkpoint(path):
     state = os.path.join(path, "checkpoint")
     if os.path.isfile(state):
         with open(state, encoding="utf-8") as f:
-            match = re.search(r'^model_checkpoint_path:\s*"(.+)"', f.read(), re.M)
+            match = re.search(r'^model_checkpoint_path:\s*"(.+)"', f.read(), re.MULTILINE)
         if match:  # TF may record an absolute path: only the name inside `path` is used
             prefix = os.path.join(path, os.path.basename(match.group(1)))
             if os.path.isfile(prefix + ".index"):
@@ -150,7 +150,7 @@ def strip_module_prefix(tensors):
     if not prefixed:
         return tensors
     logger.info("TF-Hub checkpoint: dropped the 'module/' prefix of %d variables", len(prefixed))
-    return {(k[len("module/"):] if k.startswith("module/") else k): v for k, v in tensors.items()}
+    return {(k.removeprefix("module/")): v for k, v in tensors.items()}
 
 
 def drop_optimizer_slots(tensors):

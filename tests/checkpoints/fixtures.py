@@ -7,10 +7,11 @@ import numpy as np
 
 # Google's albert_config.json names the tanh GELU "gelu" (transformers: "gelu_new").
 _GOOGLE_ACT = {"gelu_new": "gelu", "relu": "relu"}
-_GOOGLE_KEYS = ("vocab_size embedding_size hidden_size num_hidden_layers num_hidden_groups "
-                "num_attention_heads intermediate_size inner_group_num hidden_act "
-                "hidden_dropout_prob attention_probs_dropout_prob max_position_embeddings "
-                "type_vocab_size initializer_range").split()
+_GOOGLE_KEYS = ["vocab_size", "embedding_size", "hidden_size", "num_hidden_layers",
+                "num_hidden_groups", "num_attention_heads", "intermediate_size",
+                "inner_group_num", "hidden_act", "hidden_dropout_prob",
+                "attention_probs_dropout_prob", "max_position_embeddings", "type_vocab_size",
+                "initializer_range"]
 
 
 def google_config(config_kwargs):

@@ -1,6 +1,7 @@
-"""`albert-keras convert`: every destination format, clear one-line errors, untouched destinations."""
+"""`albert-keras convert`: every destination format, one-line errors, untouched destinations."""
 
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -9,8 +10,7 @@ import pytest
 from albert_keras.cli import main
 from tests.checkpoints import fixtures
 from tests.conftest import TINY
-from tests.helpers.reference import (assert_outputs_close, hf_outputs, make_batch,
-                                     random_hf_model)
+from tests.helpers.reference import assert_outputs_close, hf_outputs, make_batch, random_hf_model
 
 PRETRAINING = dict(TINY, num_labels=2)
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -24,7 +24,7 @@ def release(tmp_path_factory, spiece_model):
     tensors = fixtures.tf1_tensors(reference, "AlbertForPreTraining", PRETRAINING)
     fixtures.write_google_release(str(folder), fixtures.with_optimizer_state(tensors),
                                   PRETRAINING)
-    (folder / "30k-clean.model").write_bytes(open(spiece_model, "rb").read())
+    (folder / "30k-clean.model").write_bytes(pathlib.Path(spiece_model).read_bytes())
     return reference, folder
 
 
@@ -37,7 +37,8 @@ def test_google_release_to_hf_loads_in_transformers(release, tmp_path, capsys):
     assert main(["convert", str(folder), str(dst), "--task", "AlbertForPreTraining"]) == 0
 
     out = capsys.readouterr().out
-    assert f"Reading {folder} (tf1)" in out and "Loaded 80 weights; new 0; ignored 161" in out and f"Done: {dst}" in out
+    assert f"Reading {folder} (tf1)" in out and f"Done: {dst}" in out
+    assert "Loaded 80 weights; new 0; ignored 161" in out  # 2 x 80 optimizer slots + global_step
     assert sorted(os.listdir(dst)) == ["config.json", "model.safetensors",
                                        "special_tokens_map.json", "spiece.model",
                                        "tokenizer_config.json"]
@@ -134,11 +135,11 @@ def test_python_dash_m_in_a_fresh_process(release, tmp_path):
 
     done = subprocess.run([sys.executable, "-m", "albert_keras.cli", "convert", str(folder),
                            str(dst), "--task", "fill-mask"], capture_output=True, text=True,
-                          env=env, cwd=str(tmp_path), timeout=300)
+                          env=env, cwd=str(tmp_path), timeout=300, check=False)
 
     assert done.returncode == 0, done.stderr
     assert "Done:" in done.stdout and (dst / "model.safetensors").is_file()
     failed = subprocess.run([sys.executable, "-m", "albert_keras.cli", "convert",
                              str(tmp_path / "nothing"), str(tmp_path / "x")],
-                            capture_output=True, text=True, env=env, timeout=300)
+                            capture_output=True, text=True, env=env, timeout=300, check=False)
     assert failed.returncode == 1 and "Traceback" not in failed.stderr

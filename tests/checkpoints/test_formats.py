@@ -12,8 +12,13 @@ from albert_keras.checkpoints import detect_format, keras_hub, load, task_class
 from albert_keras.checkpoints.readers import CheckpointError
 from tests.checkpoints import fixtures
 from tests.conftest import TINY
-from tests.helpers.reference import (assert_outputs_close, hf_outputs, make_batch, our_outputs,
-                                     random_hf_model)
+from tests.helpers.reference import (
+    assert_outputs_close,
+    hf_outputs,
+    make_batch,
+    our_outputs,
+    random_hf_model,
+)
 
 MLM = "AlbertForMaskedLM"
 

@@ -13,8 +13,9 @@ from tests.helpers.reference import hf_outputs, make_batch, random_hf_model
 
 keras_hub = pytest.importorskip("keras_hub")
 
-ARGS = dict(vocabulary_size=99, num_layers=4, num_heads=4, embedding_dim=16, hidden_dim=32,
-            intermediate_dim=37, num_groups=2, num_inner_repetitions=2, max_sequence_length=23)
+ARGS = {"vocabulary_size": 99, "num_layers": 4, "num_heads": 4, "embedding_dim": 16,
+        "hidden_dim": 32, "intermediate_dim": 37, "num_groups": 2, "num_inner_repetitions": 2,
+        "max_sequence_length": 23}  # TINY, in keras-hub's names
 
 
 def _randomize(model, seed=0):

@@ -11,8 +11,14 @@ from albert_keras.checkpoints.assign import WeightMismatchError
 from albert_keras.checkpoints.readers import CheckpointError
 from tests.checkpoints import fixtures
 from tests.conftest import ARCHITECTURES, TINY
-from tests.helpers.reference import (TORCH_TASKS, assert_outputs_close, hf_outputs, make_batch,
-                                     our_outputs, random_hf_model)
+from tests.helpers.reference import (
+    TORCH_TASKS,
+    assert_outputs_close,
+    hf_outputs,
+    make_batch,
+    our_outputs,
+    random_hf_model,
+)
 
 PRETRAINING = dict(TINY, num_labels=2)  # transformers' SOP loss views the logits as (-1, 2)
 SINGLE = dict(ARCHITECTURES["single_layer"], num_labels=2)
@@ -90,7 +96,7 @@ def test_tf_hub_module_and_module_prefix(tmp_path):
 
 
 def test_optimizer_slots_and_global_step_are_ignored_and_reported(tmp_path):
-    reference, folder, prefix = _release(tmp_path, PRETRAINING, optimizer=True)
+    reference, _, prefix = _release(tmp_path, PRETRAINING, optimizer=True)
     inputs, labels = make_batch("AlbertForPreTraining", PRETRAINING)
 
     ours = tf1.load_model(albert_keras.AlbertForPreTraining, prefix)
