@@ -1,0 +1,97 @@
+"""The tf.distribute strategy from flags and TF_CONFIG, so the same training code runs anywhere.
+
+`get_strategy("auto")` picks: TPUStrategy when a TPU address is given, else
+MultiWorkerMirroredStrategy when TF_CONFIG names more than one task, else
+MirroredStrategy with more than one GPU, else the default (one device) strategy.
+Keras' `model.fit` then splits each global batch across the replicas.
+"""
+
+import json
+import logging
+import os
+
+import tensorflow as tf
+
+logger = logging.getLogger(__name__)
+STRATEGIES = ("auto", "default", "mirrored", "multi_worker", "tpu")
+
+
+def cluster_spec():
+    """TF_CONFIG as a dict (`{}` when unset)."""
+    return json.loads(os.environ.get("TF_CONFIG", "") or "{}")
+
+
+def num_workers():
+    """Number of worker (and chief) tasks in TF_CONFIG; 1 without it."""
+    cluster = cluster_spec().get("cluster", {})
+    return max(len(cluster.get("worker", [])) + len(cluster.get("chief", [])), 1)
+
+
+def is_chief():
+    """True for the task that writes logs, plots and the final model.
+
+    That is the `chief` task, or worker 0 when there is no chief (as Keras and
+    tf.estimator treat TF_CONFIG); always True without TF_CONFIG.
+    """
+    task = cluster_spec().get("task", {})
+    if not task:
+        return True
+    if task.get("type") == "chief":
+        return True
+    has_chief = bool(cluster_spec().get("cluster", {}).get("chief"))
+    return task.get("type") == "worker" and task.get("index", 0) == 0 and not has_chief
+
+
+def task_id():
+    """`type-index` of this task in TF_CONFIG ("chief-0" without it), for per-task paths."""
+    task = cluster_spec().get("task", {})
+    return f"{task.get('type', 'chief')}-{task.get('index', 0)}"
+
+
+def get_strategy(name="auto", tpu=None):
+    """A `tf.distribute.Strategy`.
+
+    Args:
+        name: one of "auto", "default", "mirrored", "multi_worker", "tpu".
+        tpu: str. TPU name or grpc address for TPUStrategy ("local" on a TPU VM).
+
+    Raises:
+        ValueError: for an unknown name.
+    """
+    if name not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {name!r}")
+    if name == "auto":
+        if tpu:
+            name = "tpu"
+        elif num_workers() > 1:
+            name = "multi_worker"
+        elif len(tf.config.list_logical_devices("GPU")) > 1:
+            name = "mirrored"
+        else:
+            name = "default"
+    if name == "tpu":
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu=tpu or "")
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+        strategy = tf.distribute.TPUStrategy(resolver)
+    elif name == "multi_worker":
+        strategy = tf.distribute.MultiWorkerMirroredStrategy()
+    elif name == "mirrored":
+        strategy = tf.distribute.MirroredStrategy()
+    else:
+        strategy = tf.distribute.get_strategy()
+    logger.info("strategy %s with %d replica(s)", type(strategy).__name__,
+                strategy.num_replicas_in_sync)
+    return strategy
+
+
+def shard_by_data(dataset):
+    """Lets tf.distribute split every global batch across workers (AutoShardPolicy.DATA).
+
+    Needed for data that is not read from several files (in-memory arrays, one
+    shard): each worker then takes its part of each batch, so N workers see
+    exactly the batches one process would.
+    """
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return dataset.with_options(options)

@@ -1,0 +1,163 @@
+"""Fine-tuning on `model.fit` and scoring each epoch the way the benchmark does.
+
+The same code runs on one device, under MirroredStrategy or MultiWorkerMirroredStrategy
+(TF_CONFIG) or on a TPU (`distribute`); a killed run resumes from
+`output_dir/backup` (`keras.callbacks.BackupAndRestore`) with the data order an
+uninterrupted run would have had. The chief writes `metrics.csv` (loss and the
+official dev scores per epoch), `curves.png`, `results.json` and `model/`.
+"""
+
+import logging
+import os
+import shutil
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from albert_keras import models
+from albert_keras.config import AlbertConfig
+from albert_keras.tokenization import AlbertTokenizer
+from albert_keras.training import distribute, reporting, tiny
+from albert_keras.training.optimization import create_optimizer
+from albert_keras.training.pretrain import PRECISIONS, resumed_epoch
+from albert_keras.training.tasks import load_task
+
+logger = logging.getLogger(__name__)
+
+
+class DevScores(keras.callbacks.Callback):
+    """Adds the task's official dev scores to each epoch's logs as `val_<name>`."""
+
+    def __init__(self, task, tokenizer, batch_size):
+        super().__init__()
+        self.task, self.tokenizer, self.batch_size = task, tokenizer, batch_size
+        self.last = {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.last = self.task.evaluate(self.model, self.tokenizer, self.batch_size)
+        if logs is not None:
+            logs.update({f"val_{k}": v for k, v in self.last.items() if np.isscalar(v)})
+        logger.info("epoch %d dev %s", epoch + 1, self.last)
+
+
+def epoch_ordered_dataset(features, labels, batch_size, epochs, seed, start_epoch=0):
+    """Batches of every epoch in a fixed order: epoch e is permutation `seed + e`.
+
+    Each epoch drops its last partial batch, so all epochs have the same number of
+    steps and a resumed run (starting at `start_epoch`) sees what an uninterrupted
+    one would.
+
+    Returns:
+        (dataset, steps_per_epoch)
+    """
+    n = len(next(iter(features.values())))
+    steps = n // batch_size
+    if steps == 0:
+        raise ValueError(f"{n} training examples < batch size {batch_size}")
+    order = np.concatenate([np.random.default_rng(seed + e).permutation(n)[:steps * batch_size]
+                            for e in range(start_epoch, epochs)])
+    data = tf.data.Dataset.from_tensor_slices((features, labels))
+    indices = tf.data.Dataset.from_tensor_slices(order)
+    dataset = indices.batch(batch_size).map(
+        lambda idx: tf.nest.map_structure(lambda t: tf.gather(t, idx), (features, labels)))
+    del data
+    return distribute.shard_by_data(dataset.prefetch(tf.data.AUTOTUNE)), steps
+
+
+def build_tokenizer(model=None, spiece=None, texts=None, work_dir=None, vocab_size=2000):
+    """The tokenizer of a pretrained folder, of a spiece.model, or (tiny) trained on `texts`."""
+    if model:
+        return AlbertTokenizer.from_pretrained(model)
+    if spiece:
+        return AlbertTokenizer(spiece)
+    if texts is None:
+        raise ValueError("pass a pretrained model, a spiece.model, or --tiny")
+    path = tiny.train_sentencepiece(texts, os.path.join(work_dir, "spiece.model"), vocab_size)
+    return AlbertTokenizer(path)
+
+
+def build_model(model_class, tokenizer, model=None, config=None, tiny_setting=False,
+                dtype=None, **overrides):
+    """A pretrained model with a fresh head, or a randomly initialised one from a config."""
+    cls = getattr(models, model_class)
+    if model:
+        return cls.from_pretrained(model, dtype=dtype, **overrides) if dtype else \
+            cls.from_pretrained(model, **overrides)
+    if tiny_setting:
+        return cls(tiny.tiny_config(tokenizer.vocab_size, **overrides), dtype=dtype)
+    if config is None:
+        raise ValueError("pass a pretrained model, a config, or --tiny")
+    base = config if isinstance(config, AlbertConfig) else (
+        AlbertConfig.from_json_file(config) if str(config).endswith(".json")
+        else AlbertConfig.from_preset(config))
+    return cls(AlbertConfig.from_dict(dict(base.to_dict(), vocab_size=tokenizer.vocab_size,
+                                           **overrides)), dtype=dtype)
+
+
+def finetune(task, output_dir, *, data_dir=None, model=None, spiece=None, config=None,
+             tiny_setting=False, epochs=3, batch_size=32, learning_rate=None, warmup_ratio=0.1,
+             optimizer="adamw", max_seq_length=None, limit_train=None, limit_eval=None,
+             strategy=None, mixed_precision=None, seed=0, verbose="auto", callbacks=(),
+             **task_kwargs):
+    """Fine-tunes on a task and scores it; returns `{"metrics", "history", "model_dir", "model"}`.
+
+    Args:
+        task: str. `sst2` (or banking77, cola, mrpc, rte, stsb), `squad`, `ner`, `mc`.
+        output_dir: str.
+        data_dir: str. The task's data folder; defaults to ../shared/data/<task>.
+        model: str. A pretrained hub-layout folder or name (weights and tokenizer).
+        spiece: str. A SentencePiece model, with `config`, to train from scratch.
+        config: AlbertConfig, preset name or config.json path (from scratch).
+        tiny_setting: bool. Tiny config and a SentencePiece model trained on the task text.
+        epochs, batch_size: ints. `batch_size` is global. Defaults 3 and 32.
+        learning_rate: float. Peak rate; defaults to 2e-5 (1e-3 with `tiny_setting`).
+        warmup_ratio: float. Warm-up share of the steps. Defaults to 0.1.
+        optimizer: "adamw" or "lamb".
+        max_seq_length: int. Defaults to the task's (128; 384 for squad; 64 for mc).
+        limit_train, limit_eval: ints. Use the first N examples.
+        strategy: tf.distribute.Strategy or a name for `distribute.get_strategy`.
+        mixed_precision: None, "float16" or "bfloat16".
+        **task_kwargs: task options (train_file, dev_file, doc_stride, version_2_with_negative).
+    """
+    if not isinstance(strategy, tf.distribute.Strategy):
+        strategy = distribute.get_strategy(strategy or "auto")
+    chief = distribute.is_chief()
+    work_dir = output_dir if chief else os.path.join(output_dir, ".workers", distribute.task_id())
+    os.makedirs(work_dir, exist_ok=True)
+    kwargs = dict(task_kwargs, limit_train=limit_train, limit_eval=limit_eval)
+    if max_seq_length:
+        kwargs["max_seq_length"] = max_seq_length
+    job = load_task(task, data_dir, **kwargs)
+    tokenizer = build_tokenizer(model, spiece, job.texts() if tiny_setting else None, work_dir)
+    features, labels = job.train_arrays(tokenizer)
+    keras.utils.set_random_seed(seed)
+    backup_dir = os.path.join(work_dir, "backup")
+    start_epoch = resumed_epoch(backup_dir)
+    dataset, steps = epoch_ordered_dataset(features, labels, batch_size, epochs, seed, start_epoch)
+    if learning_rate is None:
+        learning_rate = 1e-3 if tiny_setting else 2e-5
+    with strategy.scope():
+        net = build_model(job.model_class, tokenizer, model, config, tiny_setting,
+                          PRECISIONS[mixed_precision], **job.config_overrides())
+        net.compile(optimizer=create_optimizer(optimizer, learning_rate, epochs * steps,
+                                               int(warmup_ratio * epochs * steps)))
+    scores = DevScores(job, tokenizer, batch_size)
+    log_path = os.path.join(work_dir, "metrics.csv")
+    history = net.fit(dataset, epochs=epochs, steps_per_epoch=steps, verbose=verbose,
+                      callbacks=[keras.callbacks.BackupAndRestore(backup_dir,
+                                                                  double_checkpoint=True),
+                                 scores, keras.callbacks.CSVLogger(log_path,
+                                                                   append=start_epoch > 0),
+                                 *callbacks])
+    metrics = scores.last or job.evaluate(net, tokenizer, batch_size)
+    model_dir = os.path.join(work_dir, "model")
+    net.save_pretrained(model_dir)
+    if hasattr(tokenizer, "vocab_file") and isinstance(tokenizer.vocab_file, str):
+        shutil.copyfile(tokenizer.vocab_file, os.path.join(model_dir, "spiece.model"))
+    if chief:
+        reporting.plot_curves(log_path, os.path.join(work_dir, "curves.png"), f"fine-tuning {task}")
+        reporting.write_json(os.path.join(work_dir, "results.json"),
+                             {"task": task, "metrics": metrics, "epochs": epochs,
+                              "train_examples": int(len(next(iter(features.values()))))})
+    return {"metrics": metrics, "history": history.history, "model_dir": model_dir, "model": net}
