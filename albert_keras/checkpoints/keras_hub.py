@@ -118,8 +118,7 @@ def kind_of(model):
 
 
 def from_keras_hub(keras_hub_model, cls=None, **overrides):
-    """Our ALBERT model with the weights of a keras-hub AlbertBackbone / AlbertMaskedLM /
-    AlbertTextClassifier.
+    """Our ALBERT model with the weights of a keras-hub Backbone, MaskedLM or TextClassifier.
 
     Args:
         keras_hub_model: the keras-hub model object.
@@ -281,16 +280,13 @@ def load_model(cls, path, **overrides):
 
 
 def save_preset(model, directory, vocabulary=None):
-    """Writes `model` as a keras-hub preset folder, atomically.
+    """Writes `model` as a keras-hub preset folder, atomically; returns the `LoadReport`.
 
     Args:
         model: our ALBERT model (see `to_keras_hub` for which keras-hub class it becomes).
         directory: the preset folder to write (`from_preset(directory)` loads it).
         vocabulary: optional path of a SentencePiece model; saved as keras-hub's
             AlbertTokenizer assets so that `from_preset` builds the tokenizer too.
-
-    Returns:
-        The `LoadReport` of the conversion.
     """
     import keras_hub
 

@@ -156,3 +156,14 @@ def test_weights_file_needs_a_config(layouts, tmp_path):
     with pytest.raises(CheckpointError, match="only into the class and config that saved it"):
         load(str(lonely), config=dict(TINY))  # saved by AlbertForMaskedLM
     assert type(load(str(lonely), config=dict(TINY), task=MLM)).__name__ == MLM
+
+
+def test_truncated_keras_hub_preset_is_a_clear_error(layouts, tmp_path):
+    import shutil
+
+    folder = tmp_path / "preset"
+    shutil.copytree(layouts["keras-hub"], folder)
+    weights = folder / "model.weights.h5"
+    weights.write_bytes(weights.read_bytes()[:1000])
+    with pytest.raises(CheckpointError, match="cannot read the keras-hub preset.*truncated"):
+        load(str(folder))
