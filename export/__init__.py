@@ -1,1 +1,226 @@
-"""albert_keras.export: TF Serving SavedModels and quantized TFLite files, each verified against its Keras model."""
+"""albert_keras.export: TF Serving SavedModels and quantized TFLite files, each verified against its Keras model.
+
+Modules:
+    signatures.py    per-task serving functions: outputs, post-processing, task table
+    saved_model.py   versioned NAME/VERSION SavedModel (serving_default / tokens / tokenize)
+    quantization.py  the five modes as data (float32, float16, dynamic, int8, int16x8)
+    tflite.py        TFLiteConverter settings per mode; fixed length; builtin ops only
+    metadata.py      TFLite Task Library metadata written/read with `flatbuffers`
+    verify.py        reload the artifact (fresh process / LiteRT), compare with Keras
+    report.py        Report: printed table and JSON beside the artifact
+    cli.py           `albert-keras export saved-model|tflite ...` (also `python -m albert_keras.export`)
+"""
+
+import logging
+import os
+
+import numpy as np
+
+from albert_keras.checkpoints.atomic import atomic_directory, atomic_write_bytes
+
+from . import metadata, quantization, saved_model, signatures, tflite, verify
+from .report import ArtifactResult, Report
+
+__all__ = ["export_saved_model", "export_tflite", "Report", "ArtifactResult", "ExportError",
+           "TASKS", "MODES"]
+TASKS = tuple(signatures.TASKS)
+MODES = tuple(quantization.MODES)
+logger = logging.getLogger(__name__)
+
+# Used when no texts are given: ordinary English sentences (verification and calibration).
+DEFAULT_TEXTS = (
+    "The quick brown fox jumps over the lazy dog.",
+    "Harrow International School Shanghai is a British international boarding school.",
+    "On October 31, 2015, the team selected him with the 18th overall pick.",
+    "The game was played on February 7, 2016, at Levi's Stadium in Santa Clara, California.",
+    "Rainfall in the region is highest in the winter months.",
+    "She signed for the club in August 2019 and played during the following season.",
+    "The museum reopened after a two-year renovation of its main hall.",
+    "Who won the championship in 2015?",
+)
+
+
+class ExportError(RuntimeError):
+    """An exported artifact failed its own verification; `.report` has the figures."""
+
+    def __init__(self, report):
+        super().__init__("export verification failed:\n" + report.table())
+        self.report = report
+
+
+def _load(model_dir, task, sequence_length):
+    from albert_keras.tokenization import AlbertTokenizer
+
+    task_info = signatures.get_task(task)
+    if not os.path.isfile(os.path.join(model_dir, "spiece.model")):
+        raise FileNotFoundError(f"{model_dir} has no spiece.model (the tokenizer is exported too)")
+    model = signatures.model_class(task_info.name).from_pretrained(model_dir)
+    limit = model.config.max_position_embeddings
+    if not 3 <= sequence_length <= limit:
+        raise ValueError(f"sequence_length={sequence_length} must be in [3, "
+                         f"max_position_embeddings={limit}]")
+    return model, AlbertTokenizer.from_pretrained(model_dir)
+
+
+def _text_batch(texts, names):
+    """Texts as {input name: list}: str items, or tuples for pair tasks."""
+    texts = list(texts or DEFAULT_TEXTS)
+    if len(names) == 1:
+        return {names[0]: [t if isinstance(t, str) else t[0] for t in texts]}
+    if names == ("prompt", "choices"):
+        if all(isinstance(t, str) for t in texts):
+            texts = [(t, [t, "none of these"]) for t in texts]
+        return {"prompt": [t[0] for t in texts], "choices": [list(t[1]) for t in texts]}
+    pairs = [(t, t) if isinstance(t, str) else tuple(t) for t in texts]
+    return {names[0]: [p[0] for p in pairs], names[1]: [p[1] for p in pairs]}
+
+
+def _progress(progress, message):
+    logger.info(message)
+    if progress:
+        progress(message)
+
+
+def export_saved_model(model_dir, out, task, sequence_length=128, name=None, version=None,
+                       text_pair=False, top_k=5, texts=None, strict=True, progress=None):
+    """Exports a hub-layout model folder as a TF Serving SavedModel `OUT/NAME/VERSION/`.
+
+    Signatures (names documented in export/README.md): `serving_default` (raw strings,
+    tokenizer in the graph), `tokens` (input_ids, attention_mask, token_type_ids) and
+    `tokenize`. The folder is verified in a fresh process before it is moved into place;
+    the report is written to `VERSION/assets.extra/export_report.json`.
+
+    Args:
+        model_dir: str. Folder with config.json, model weights and spiece.model.
+        out: str. Model base folder; the SavedModel goes to `out/name/version`.
+        task: str. One of `TASKS` (transformers pipeline names).
+        sequence_length: int. Token length (pad/truncate). Defaults to 128.
+        name: str. Model name. Defaults to `albert-<task>`.
+        version: int. Defaults to 1 + the newest version in `out/name`.
+        text_pair: bool. text-classification on sentence pairs. Defaults to False.
+        top_k: int. Tokens per [MASK] (fill-mask). Defaults to 5.
+        texts: list of str (or tuples for pair tasks): real text for verification.
+        strict: bool. Raise `ExportError` (writing nothing) when verification fails.
+        progress: callable(str) or None. Receives progress messages.
+
+    Returns:
+        `Report` (its `results[0].artifact` is the SavedModel folder).
+    """
+    model, tokenizer = _load(model_dir, task, sequence_length)
+    functions = saved_model.ServingFunctions(model, task, tokenizer, sequence_length,
+                                             text_pair=text_pair, top_k=top_k)
+    name = name or f"albert-{task}"
+    base = os.path.join(out, name)
+    version = int(version or saved_model.next_version(base))
+    destination = os.path.join(base, str(version))
+    report = Report(task, os.fspath(model_dir), sequence_length)
+    batch = _text_batch(texts, functions.text_inputs)
+    with atomic_directory(destination) as tmp:
+        _progress(progress, f"writing SavedModel ({task}, length {sequence_length})")
+        saved_model.write(functions, tmp)
+        _progress(progress, "verifying in a fresh process")
+        result = verify.verify_saved_model(tmp, functions, batch, tokenizer,
+                                           quantization.MODES["float32"])
+        result.artifact = destination
+        report.results.append(result)
+        if strict and not report.passed:
+            raise ExportError(report)
+        report.save(os.path.join(tmp, "assets.extra", "export_report.json"))
+    _progress(progress, report.table())
+    return report
+
+
+def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
+                  num_choices=2, texts=None, calibration_texts=None, eval_set=None,
+                  latency_runs=10, strict=True, progress=None):
+    """Exports a hub-layout model folder to TFLite, one file per quantization mode.
+
+    Each file: batch 1, fixed `sequence_length`, int32 inputs `ids`/`mask`/`segment_ids`,
+    builtin ops only, Task Library metadata with spiece.model (and labels.txt for
+    text-classification) inside. Every file is run in LiteRT and compared with Keras
+    before it is written as `out/albert-<task>-<mode>.tflite`; the report goes to
+    `out/albert-<task>-report.json`.
+
+    Args:
+        model_dir: str. Folder with config.json, weights and spiece.model.
+        out: str. Output folder.
+        task: str. One of `TASKS`.
+        quantize: str or list. A mode of `MODES`, a list of them, or "all".
+        sequence_length: int. Fixed token length. Defaults to 128.
+        num_choices: int. Choices per example (multiple-choice). Defaults to 2.
+        texts: real text for verification (str, or tuples for pair tasks).
+        calibration_texts: real text for int8/int16x8 calibration. Defaults to `texts`.
+        eval_set: optional (texts, labels): accuracy before/after export.
+        latency_runs: int. Timed LiteRT runs per thread count. Defaults to 10.
+        strict: bool. Raise `ExportError` when a file fails verification (failed files
+            are not written).
+        progress: callable(str) or None.
+
+    Returns:
+        `Report` with one result per mode.
+    """
+    model, tokenizer = _load(model_dir, task, sequence_length)
+    modes = quantization.resolve_modes(quantize)
+    functions = saved_model.ServingFunctions(model, task, tokenizer, sequence_length,
+                                             num_choices=num_choices)
+    labels = None
+    if eval_set is not None:
+        texts, labels = eval_set
+    features = _features(functions, _text_batch(texts, functions.text_inputs), num_choices)
+    calibration = _features(functions, _text_batch(calibration_texts or texts,
+                                                   functions.text_inputs), num_choices)
+    serve, _ = tflite.tflite_function(model, task, sequence_length, num_choices)
+    reference = {k: v.numpy() for k, v in serve(features["ids"], features["mask"],
+                                                features["segment_ids"]).items()}
+    label_names = signatures.label_names(model.config)
+    report = Report(task, os.fspath(model_dir), sequence_length)
+    os.makedirs(out, exist_ok=True)
+    for mode in modes:
+        path = os.path.join(out, f"albert-{task}-{mode.name}.tflite")
+        _progress(progress, f"converting {task} to TFLite ({mode.name}, length {sequence_length})")
+        try:
+            data = tflite.convert(model, task, mode, sequence_length, num_choices, calibration)
+        except Exception as error:  # the converter's own errors become a failed row
+            result = ArtifactResult(path, "tflite", mode.name, failures=[
+                f"conversion failed: {type(error).__name__}: {str(error).splitlines()[0]}"])
+            report.results.append(result)
+            continue
+        data = _with_metadata(data, task, tokenizer, label_names)
+        tmp = path + ".tmp"
+        atomic_write_bytes(tmp, data)
+        _progress(progress, f"verifying {os.path.basename(path)} in LiteRT")
+        result = verify.verify_tflite(tmp, task, mode, features, reference, labels, latency_runs)
+        result.artifact = path
+        report.results.append(result)
+        if result.passed or not strict:
+            os.replace(tmp, path)
+        else:
+            os.remove(tmp)
+    report.save(os.path.join(out, f"albert-{task}-report.json"))
+    _progress(progress, report.table())
+    if strict and not report.passed:
+        raise ExportError(report)
+    return report
+
+
+def _features(functions, batch, num_choices):
+    """Token features {ids, mask, segment_ids} (N, ...) of a text batch, via the in-graph tokenizer."""
+    import tensorflow as tf
+
+    if "choices" in batch:
+        batch["choices"] = [(c + [""] * num_choices)[:num_choices] for c in batch["choices"]]
+    tokens = functions.tokenize(**{k: tf.constant(v, tf.string) for k, v in batch.items()})
+    names = dict(zip(signatures.TOKEN_INPUTS, signatures.TFLITE_INPUTS))
+    return {names[k]: np.asarray(v, np.int32) for k, v in tokens.items()}
+
+
+def _with_metadata(data, task, tokenizer, label_names):
+    """The .tflite bytes with Task Library metadata and the associated files."""
+    inputs, outputs = metadata.io_names(data)
+    labels = label_names if task in ("text-classification", "token-classification") else None
+    meta = metadata.build_metadata(f"albert-{task}", f"ALBERT {task} (albert-keras export)",
+                                   inputs, outputs, labels=labels)
+    files = {metadata.SPIECE_FILE: tokenizer.sp_model.serialized_model_proto()}
+    if labels:
+        files[metadata.LABELS_FILE] = ("\n".join(labels) + "\n").encode()
+    return metadata.populate(data, meta, files)

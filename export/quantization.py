@@ -1,0 +1,96 @@
+"""The five TFLite quantization modes as data, and the representative dataset for calibration."""
+
+import dataclasses
+
+import numpy as np
+import tensorflow as tf
+
+
+@dataclasses.dataclass(frozen=True)
+class Mode:
+    """One quantization mode: converter settings plus the verification bounds it must meet.
+
+    Args:
+        name: str. `float32`, `float16`, `dynamic`, `int8` or `int16x8`.
+        optimize: bool. Sets `converter.optimizations = [tf.lite.Optimize.DEFAULT]`.
+        supported_types: tuple of tf.DType. `target_spec.supported_types`.
+        ops: tuple of tf.lite.OpsSet. `target_spec.supported_ops` (builtin ops only).
+        calibrate: bool. Needs a representative dataset.
+        max_abs_diff: float or None. Largest allowed |artifact - Keras| on any output.
+        min_cosine: float. Smallest allowed cosine similarity of each output with Keras.
+        min_label_agreement: float. Smallest allowed share of equal predicted labels.
+    """
+
+    name: str
+    optimize: bool = False
+    supported_types: tuple = ()
+    ops: tuple = (tf.lite.OpsSet.TFLITE_BUILTINS,)
+    calibrate: bool = False
+    max_abs_diff: float = None
+    min_cosine: float = 0.0
+    min_label_agreement: float = 0.0
+
+    def configure(self, converter, representative_dataset=None):
+        """Applies this mode's settings to a `tf.lite.TFLiteConverter`."""
+        converter.target_spec.supported_ops = list(self.ops)
+        if self.optimize:
+            converter.optimizations = [tf.lite.Optimize.DEFAULT]
+        if self.supported_types:
+            converter.target_spec.supported_types = list(self.supported_types)
+        if self.calibrate:
+            if representative_dataset is None:
+                raise ValueError(f"quantization mode {self.name!r} needs a representative "
+                                 "dataset of real text (calibration_texts)")
+            converter.representative_dataset = representative_dataset
+        return converter
+
+
+# Bounds are the export's own acceptance test: generous enough for a quantized model,
+# tight enough that a weightless or NaN file (TF 2.21's default lowering) fails.
+# float32 is the 1e-4 parity bound; the others were set from measurements on tiny random
+# and trained models (tests/export/test_quantization.py records them).
+MODES = {
+    "float32": Mode("float32", max_abs_diff=1e-4, min_cosine=0.99999, min_label_agreement=1.0),
+    "float16": Mode("float16", optimize=True, supported_types=(tf.float16,), min_cosine=0.999,
+                    min_label_agreement=0.9),
+    "dynamic": Mode("dynamic", optimize=True, min_cosine=0.9, min_label_agreement=0.5),
+    "int8": Mode("int8", optimize=True, calibrate=True,
+                 ops=(tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS),
+                 min_cosine=0.5),
+    "int16x8": Mode("int16x8", optimize=True, calibrate=True, ops=(
+        tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8,
+        tf.lite.OpsSet.TFLITE_BUILTINS), min_cosine=0.5),
+}
+
+
+def resolve_modes(quantize):
+    """`"all"`, one mode name, or a list of names -> list of `Mode`."""
+    names = list(MODES) if quantize in (None, "all") else (
+        [quantize] if isinstance(quantize, str) else list(quantize))
+    unknown = [n for n in names if n not in MODES]
+    if unknown:
+        raise ValueError(f"unknown quantization mode(s) {unknown}; choose from "
+                         f"{list(MODES)} or 'all'")
+    return [MODES[n] for n in names]
+
+
+def representative_dataset(features, input_order, limit=100):
+    """A calibration generator over real tokenized text.
+
+    Args:
+        features: dict of int32 arrays (num_examples, ...) keyed by the TFLite input
+            names (`ids`, `mask`, `segment_ids`).
+        input_order: list of str. The converter's input order; samples are lists in that
+            order (the working conversion path rejects dicts).
+        limit: int. At most this many samples. Defaults to 100.
+
+    Returns:
+        A zero-argument callable yielding lists of (1, ...) int32 arrays.
+    """
+    count = min(limit, len(next(iter(features.values()))))
+
+    def generate():
+        for i in range(count):
+            yield [np.asarray(features[name][i:i + 1], np.int32) for name in input_order]
+
+    return generate

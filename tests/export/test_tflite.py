@@ -1,0 +1,84 @@
+"""TFLite export: parity with Keras per mode, builtin ops only, verification catches bad files."""
+
+import numpy as np
+import pytest
+
+from albert_keras import export
+from albert_keras.export import quantization, verify
+from tests.export.conftest import SEQUENCE_LENGTH, sample_texts
+
+
+def _export(make_model_dir, export_texts, tmp_path, task, modes, **kwargs):
+    return export.export_tflite(make_model_dir(task), str(tmp_path), task, quantize=modes,
+                                sequence_length=SEQUENCE_LENGTH, latency_runs=2,
+                                texts=sample_texts(task, export_texts), **kwargs)
+
+
+@pytest.mark.parametrize("task", ["text-classification", "question-answering"])
+def test_float32_matches_keras(make_model_dir, export_texts, tmp_path, task):
+    report = _export(make_model_dir, export_texts, tmp_path, task, "float32")
+    row = report.result("float32")
+    assert row.passed, report.table()
+    assert row.max_abs_diff <= 1e-4 and row.min_cosine >= 0.99999
+    assert row.label_agreement == 1.0
+    assert set(row.latency_ms) == {"1", "2"}
+    assert (tmp_path / f"albert-{task}-float32.tflite").is_file()
+    assert export.Report.load(str(tmp_path / f"albert-{task}-report.json")).passed
+
+
+def test_builtin_ops_only(make_model_dir, export_texts, tmp_path):
+    from tensorflow.lite.python import schema_py_generated as schema
+    from tensorflow.lite.tools import flatbuffer_utils
+
+    _export(make_model_dir, export_texts, tmp_path, "text-classification", "float32")
+    model = flatbuffer_utils.read_model(str(tmp_path / "albert-text-classification-float32.tflite"))
+    custom = [c.customCode for c in model.operatorCodes
+              if max(c.builtinCode, c.deprecatedBuiltinCode) == schema.BuiltinOperator.CUSTOM]
+    assert custom == []  # no Flex / SELECT_TF_OPS
+    shapes = [list(model.subgraphs[0].tensors[i].shape) for i in model.subgraphs[0].inputs]
+    assert shapes == [[1, SEQUENCE_LENGTH]] * 3
+
+
+def test_weightless_file_fails_verification(make_model_dir, export_texts, tmp_path):
+    """A file whose outputs are NaN (TF 2.21's default lowering) or garbage is rejected."""
+    report = _export(make_model_dir, export_texts, tmp_path, "text-classification", "float32")
+    good = report.result("float32")
+    features = _features(make_model_dir, export_texts)
+    reference = {"probability": np.full((len(features["ids"]), 3), np.nan, np.float32)}
+    bad = verify.verify_tflite(good.artifact, "text-classification",
+                               quantization.MODES["float32"], features, reference)
+    assert not bad.passed and any("NaN" in f or "cosine" in f for f in bad.failures)
+    broken = tmp_path / "broken.tflite"
+    broken.write_bytes(b"TFL3" + b"\0" * 100)
+    crashed = verify.verify_tflite(str(broken), "text-classification",
+                                   quantization.MODES["float32"], features, reference)
+    assert not crashed.passed and "fresh process" in crashed.failures[0]
+
+
+def _features(make_model_dir, export_texts):
+    from albert_keras.export import saved_model, signatures
+    from albert_keras.tokenization import AlbertTokenizer
+
+    folder = make_model_dir("text-classification")
+    model = signatures.model_class("text-classification").from_pretrained(folder)
+    functions = saved_model.ServingFunctions(model, "text-classification",
+                                             AlbertTokenizer.from_pretrained(folder),
+                                             SEQUENCE_LENGTH)
+    batch = export._text_batch(sample_texts("text-classification", export_texts), ("text",))
+    return export._features(functions, batch, 2)
+
+
+def test_nan_output_is_detected_against_real_reference(tmp_path):
+    reference = {"probability": np.array([[0.2, 0.8]], np.float32)}
+    figures = verify.compare(reference, {"probability": np.array([[np.nan, 0.1]])})
+    assert figures["probability"]["finite"] is False
+    row = export.ArtifactResult("x", "tflite", "float32", outputs=figures)
+    assert not verify.apply_bounds(row, quantization.MODES["float32"]).passed
+
+
+def test_unknown_mode_and_task_raise():
+    with pytest.raises(ValueError, match="int4"):
+        quantization.resolve_modes("int4")
+    with pytest.raises(ValueError, match="summarization"):
+        export.signatures.get_task("summarization")
+    assert [m.name for m in quantization.resolve_modes("all")] == list(export.MODES)
