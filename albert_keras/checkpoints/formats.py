@@ -120,7 +120,7 @@ def load(path_or_name, task=None, config=None, progress=None, **overrides):
 
     Returns:
         The model; `model.loading_info` is a `LoadReport` (loaded / new / ignored) whose
-        summary is logged (a warning when some weights are new).
+        summary is logged (as a warning when some weights start fresh).
 
     Example:
     >>> import tempfile
@@ -145,11 +145,7 @@ def load(path_or_name, task=None, config=None, progress=None, **overrides):
         model = _load_keras(path_or_name, cls, overrides)
     else:
         model = _load_keras_weights(path_or_name, cls, config, overrides)
-    report = model.loading_info
-    if report.new:
-        logger.warning("%s: %d weights of %s are not in the checkpoint and start fresh (train "
-                       "before use): %s", path_or_name, len(report.new), type(model).__name__,
-                       ", ".join(report.new))
+    report = model.loading_info  # assign_weights has warned about new weights, if any
     logger.info("Loaded %s (%s) as %s: %d loaded, %d new, %d ignored", path_or_name, fmt,
                 type(model).__name__, len(report.loaded), len(report.new), len(report.ignored))
     return model
