@@ -46,7 +46,12 @@ class ServingFunctions:
 
     # ------------------------------------------------------------ the functions
     def tokenize(self, **texts):
-        """Strings -> int32 `input_ids`, `attention_mask`, `token_type_ids`."""
+        """Strings -> int32 `input_ids`, `attention_mask`, `token_type_ids`.
+
+        Bytes that are not UTF-8 become U+FFFD first (a defined result, never an error).
+        """
+        texts = {k: tf.strings.unicode_transcode(v, "UTF-8", "UTF-8", errors="replace")
+                 for k, v in texts.items()}
         if self.task == "multiple-choice":
             prompt, choices = texts["prompt"], texts["choices"]  # (batch,), (batch, choices)
             count = tf.shape(choices)[1]

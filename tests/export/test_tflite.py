@@ -8,6 +8,13 @@ from albert_keras.export import quantization, verify
 from tests.export.conftest import SEQUENCE_LENGTH, sample_texts
 
 
+@pytest.fixture(scope="module")
+def classification(make_model_dir, export_texts, tmp_path_factory):
+    """(report, folder) of a float32 text-classification export, shared by several tests."""
+    folder = tmp_path_factory.mktemp("tflite_cls")
+    return _export(make_model_dir, export_texts, folder, "text-classification", "float32"), folder
+
+
 def _export(make_model_dir, export_texts, tmp_path, task, modes, **kwargs):
     return export.export_tflite(make_model_dir(task), str(tmp_path), task, quantize=modes,
                                 sequence_length=SEQUENCE_LENGTH, latency_runs=2,
@@ -15,8 +22,11 @@ def _export(make_model_dir, export_texts, tmp_path, task, modes, **kwargs):
 
 
 @pytest.mark.parametrize("task", ["text-classification", "question-answering"])
-def test_float32_matches_keras(make_model_dir, export_texts, tmp_path, task):
-    report = _export(make_model_dir, export_texts, tmp_path, task, "float32")
+def test_float32_matches_keras(make_model_dir, export_texts, tmp_path, task, classification):
+    if task == "text-classification":
+        report, tmp_path = classification
+    else:
+        report = _export(make_model_dir, export_texts, tmp_path, task, "float32")
     row = report.result("float32")
     assert row.passed, report.table()
     assert row.max_abs_diff <= 1e-4 and row.min_cosine >= 0.99999
@@ -26,11 +36,11 @@ def test_float32_matches_keras(make_model_dir, export_texts, tmp_path, task):
     assert export.Report.load(str(tmp_path / f"albert-{task}-report.json")).passed
 
 
-def test_builtin_ops_only(make_model_dir, export_texts, tmp_path):
+def test_builtin_ops_only(classification):
     from tensorflow.lite.python import schema_py_generated as schema
     from tensorflow.lite.tools import flatbuffer_utils
 
-    _export(make_model_dir, export_texts, tmp_path, "text-classification", "float32")
+    _, tmp_path = classification
     model = flatbuffer_utils.read_model(str(tmp_path / "albert-text-classification-float32.tflite"))
     custom = [c.customCode for c in model.operatorCodes
               if max(c.builtinCode, c.deprecatedBuiltinCode) == schema.BuiltinOperator.CUSTOM]
@@ -39,9 +49,10 @@ def test_builtin_ops_only(make_model_dir, export_texts, tmp_path):
     assert shapes == [[1, SEQUENCE_LENGTH]] * 3
 
 
-def test_weightless_file_fails_verification(make_model_dir, export_texts, tmp_path):
+def test_weightless_file_fails_verification(make_model_dir, export_texts, tmp_path,
+                                            classification):
     """A file whose outputs are NaN (TF 2.21's default lowering) or garbage is rejected."""
-    report = _export(make_model_dir, export_texts, tmp_path, "text-classification", "float32")
+    report, _ = classification
     good = report.result("float32")
     features = _features(make_model_dir, export_texts)
     reference = {"probability": np.full((len(features["ids"]), 3), np.nan, np.float32)}
@@ -82,3 +93,25 @@ def test_unknown_mode_and_task_raise():
     with pytest.raises(ValueError, match="summarization"):
         export.signatures.get_task("summarization")
     assert [m.name for m in quantization.resolve_modes("all")] == list(export.MODES)
+
+
+def test_default_lowering_file_is_rejected(make_model_dir, export_texts, classification):
+    """The pitfall itself: TF 2.21's default concrete-function lowering (weights lost)."""
+    import tensorflow as tf
+
+    from albert_keras.export import signatures, tflite
+
+    folder = make_model_dir("text-classification")
+    model = signatures.model_class("text-classification").from_pretrained(folder)
+    serve, spec = tflite.tflite_function(model, "text-classification", SEQUENCE_LENGTH, None)
+    function = tf.function(serve, input_signature=spec).get_concrete_function()
+    data = tf.lite.TFLiteConverter.from_concrete_functions([function], model).convert()
+    report, tmp_path = classification
+    bad = tmp_path / "default_lowering.tflite"
+    bad.write_bytes(data)
+    features = _features(make_model_dir, export_texts)
+    reference = {k: v.numpy() for k, v in serve(features["ids"], features["mask"],
+                                                features["segment_ids"]).items()}
+    row = verify.verify_tflite(str(bad), "text-classification", quantization.MODES["float32"],
+                               features, reference, latency_runs=1)
+    assert not row.passed, row

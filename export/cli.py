@@ -1,0 +1,90 @@
+"""`albert-keras export saved-model|tflite MODEL_DIR OUT --task TASK ...`: parsing and dispatch only."""
+
+import argparse
+import sys
+
+from . import quantization, signatures
+
+
+def add_parser(subparsers):
+    """Adds the `export` command (with `saved-model` and `tflite`) to an argparse subparsers."""
+    parser = subparsers.add_parser("export", help="export to TF Serving SavedModel or TFLite",
+                                   description=__doc__)
+    kinds = parser.add_subparsers(dest="format", required=True)
+    for kind, help_text in (("saved-model", "versioned SavedModel OUT/NAME/VERSION"),
+                            ("tflite", "one .tflite per quantization mode")):
+        sub = kinds.add_parser(kind, help=help_text)
+        sub.add_argument("model_dir", help="hub-layout folder: config.json, weights, spiece.model")
+        sub.add_argument("out", help="output folder")
+        sub.add_argument("--task", required=True, choices=sorted(signatures.TASKS))
+        sub.add_argument("--sequence-length", type=int, default=128)
+        sub.add_argument("--texts", help="text file for verification: one example per line "
+                         "(pairs: tab-separated; multiple choice: prompt<TAB>choice<TAB>...)")
+        sub.add_argument("--no-strict", action="store_true",
+                         help="keep artifacts that fail verification")
+    saved = kinds.choices["saved-model"]
+    saved.add_argument("--name", help="model name (folder); default albert-TASK")
+    saved.add_argument("--version", type=int, help="version folder; default next free")
+    saved.add_argument("--text-pair", action="store_true",
+                       help="text-classification on sentence pairs")
+    lite = kinds.choices["tflite"]
+    lite.add_argument("--quantize", default="float32",
+                      choices=list(quantization.MODES) + ["all"])
+    lite.add_argument("--num-choices", type=int, default=2)
+    lite.add_argument("--calibration-texts", help="text file for int8/int16x8 calibration")
+    lite.add_argument("--latency-runs", type=int, default=10)
+    parser.set_defaults(func=run)
+    return parser
+
+
+def _read(path, task):
+    if not path:
+        return None
+    with open(path, encoding="utf-8") as handle:
+        lines = [line.rstrip("\n") for line in handle if line.strip()]
+    if task == "multiple-choice":
+        return [(p[0], p[1:]) for p in (line.split("\t") for line in lines)]
+    if task == "question-answering":
+        return [tuple(line.split("\t", 1)) for line in lines]
+    return lines
+
+
+def run(args):
+    """Runs `albert-keras export ...`; returns the process exit code (0: verified)."""
+    import albert_keras.export as api
+
+    def progress(message):
+        print(message, flush=True)
+
+    try:
+        texts = _read(args.texts, args.task)
+        if args.format == "saved-model":
+            report = api.export_saved_model(
+                args.model_dir, args.out, args.task, sequence_length=args.sequence_length,
+                name=args.name, version=args.version, text_pair=args.text_pair, texts=texts,
+                strict=not args.no_strict, progress=progress)
+        else:
+            report = api.export_tflite(
+                args.model_dir, args.out, args.task, quantize=args.quantize,
+                sequence_length=args.sequence_length, num_choices=args.num_choices,
+                texts=texts, calibration_texts=_read(args.calibration_texts, args.task),
+                latency_runs=args.latency_runs, strict=not args.no_strict, progress=progress)
+    except api.ExportError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    except (ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0 if report.passed else 1
+
+
+def main(argv=None):
+    """`python -m albert_keras.export ...` (the same arguments as `albert-keras export ...`)."""
+    parser = argparse.ArgumentParser(prog="python -m albert_keras.export")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    add_parser(subparsers)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] != "export":
+        argv = ["export"] + argv
+    args = parser.parse_args(argv)
+    return args.func(args)
