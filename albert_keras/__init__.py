@@ -7,11 +7,14 @@ Package index:
 - `hub`: hub names and local folders to files (huggingface_hub, offline cache).
 - `layers/`: the architecture, one block per module.
 - `models/`: AlbertModel and the six task heads (also as TFAlbert* names).
-- `checkpoints/`: weight formats in and out, one name table.
+- `checkpoints/`: weight formats in and out, one name table; `load()` reads any of them.
+- `cli`: the `albert-keras` command (argument parsing and dispatch only).
+- `demo`: `python -m albert_keras.demo`, every task model on a checkpoint.
 - `tokenization/`: SentencePiece tokenizer in Python and in the TF graph.
 - `pipelines/`: fill-mask, classification, NER, QA, feature extraction (transformers' `pipeline()`).
 """
 
+from albert_keras.checkpoints import detect_format, load
 from albert_keras.config import AlbertConfig
 from albert_keras.models import (
     AlbertForMaskedLM,

@@ -255,6 +255,6 @@ def _as_class(model, cls, overrides, source):
         return model
     config = AlbertConfig.from_dict(dict(model.config.to_dict(), **overrides))
     target = (cls or type(model))(config)
-    tensors = hf._match_prefix(hf.state_dict(model), target)
+    tensors = hf.match_prefix(hf.state_dict(model), target)
     target.loading_info = assign_weights(target, tensors, hf.rows_for(target), source=source)
     return target

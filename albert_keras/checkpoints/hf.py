@@ -20,10 +20,10 @@ logger = logging.getLogger(__name__)
 def rows_for(model):
     """The weight-name rows of a model instance."""
     backbone = model if type(model).__name__ == "AlbertModel" else model.albert
-    return weight_names(_class_name(model), model.config, pooler=backbone.pooler is not None)
+    return weight_names(class_name(model), model.config, pooler=backbone.pooler is not None)
 
 
-def _class_name(model):
+def class_name(model):
     """The ALBERT class a model is (or derives from), for the head table."""
     from albert_keras.models import TASK_MODELS
 
@@ -44,19 +44,19 @@ def load_model(cls, path_or_name, config=None, **overrides):
     filename, path = hub.resolve_weights(path_or_name)
     tensors = read_tensors(path)
     model = cls(config)
-    tensors = _match_prefix(tensors, model)
+    tensors = match_prefix(tensors, model)
     model.loading_info = assign_weights(model, tensors, rows_for(model), source=path)
     return model
 
 
-def _match_prefix(tensors, model):
+def match_prefix(tensors, model):
     """Adds or strips transformers' `albert.` base prefix so the keys fit the model.
 
     A bare AlbertModel checkpoint has no prefix; every head model's has `albert.`,
     and transformers loads either into either. We do the same.
     """
     has_prefix = any(k.startswith("albert.") for k in tensors)
-    if type(model).__name__ == "AlbertModel" or _class_name(model) == "AlbertModel":
+    if type(model).__name__ == "AlbertModel" or class_name(model) == "AlbertModel":
         if has_prefix:
             return {k[len("albert."):]: v for k, v in tensors.items() if k.startswith("albert.")}
         return tensors
@@ -101,7 +101,7 @@ def save_model(model, directory, max_shard_size=None):
             with open(os.path.join(tmp, "model.safetensors.index.json"), "w") as f:
                 json.dump(index, f, indent=2)
         config = dataclasses.replace(model.config)
-        config.to_json_file(os.path.join(tmp, "config.json"), architectures=[_class_name(model)])
+        config.to_json_file(os.path.join(tmp, "config.json"), architectures=[class_name(model)])
     logger.info("Saved %s to %s", type(model).__name__, directory)
 
 

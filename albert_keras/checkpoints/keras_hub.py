@@ -177,12 +177,12 @@ def to_keras_hub(model, vocabulary=None):
     """
     import keras_hub
 
-    from albert_keras.checkpoints.hf import _class_name, rows_for
+    from albert_keras.checkpoints.hf import class_name, rows_for
     from albert_keras.checkpoints.names import resolve
 
     config = model.config
     backbone = keras_hub.models.AlbertBackbone(**keras_hub_arguments(config))
-    kind = TO_KERAS_HUB.get(_class_name(model), "AlbertBackbone")
+    kind = TO_KERAS_HUB.get(class_name(model), "AlbertBackbone")
     target = backbone
     if kind != "AlbertBackbone":
         preprocessor = None

@@ -31,8 +31,7 @@ class AlbertModel(AlbertPreTrainedModel):
         (num_hidden_layers + 1 tensors) and `attentions`.
 
     Example:
-    >>> import keras
-import numpy as np
+    >>> import numpy as np
     >>> from albert_keras import AlbertConfig, AlbertModel
     >>> config = AlbertConfig(vocab_size=99, embedding_size=16, hidden_size=32,
     ...                       num_hidden_layers=2, num_attention_heads=4, intermediate_size=37)

@@ -10,16 +10,24 @@ logger = logging.getLogger(__name__)
 
 
 def read_log(path):
-    """The CSV log as {column: list of floats} (non-numbers skipped)."""
+    """The CSV log as {column: [(epoch, value), ...]}; empty or non-numeric cells skipped.
+
+    A resumed run appends to the same log, so an epoch may appear twice: the later
+    row wins.
+    """
     columns = {}
     with open(path, encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
+            try:
+                epoch = int(float(row.pop("epoch")))
+            except (KeyError, TypeError, ValueError):
+                continue
             for key, value in row.items():
                 try:
-                    columns.setdefault(key, []).append(float(value))
+                    columns.setdefault(key, {})[epoch] = float(value)
                 except (TypeError, ValueError):
                     continue
-    return columns
+    return {k: sorted(v.items()) for k, v in columns.items()}
 
 
 def plot_curves(log_path, png_path, title="training"):
@@ -37,16 +45,18 @@ def plot_curves(log_path, png_path, title="training"):
         logger.warning("matplotlib is not installed: no plot written (pip install matplotlib)")
         return None
     columns = read_log(log_path)
-    x = columns.pop("epoch", None)
     names = sorted(k for k in columns if not k.startswith("val_") and k != "learning_rate")
-    if not names or not x:
+    names += sorted(k for k in columns if k.startswith("val_") and k[4:] not in columns)
+    if not names:
         return None
     figure, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3.2), squeeze=False)
     for axis, name in zip(axes[0], names):
-        axis.plot([e + 1 for e in x], columns[name], marker=".", label="train")
-        if "val_" + name in columns:
-            axis.plot([e + 1 for e in x], columns["val_" + name], marker=".", label="validation")
-            axis.legend()
+        for key, label in ((name, "train"), ("val_" + name, "validation")):
+            if key in columns:
+                epochs, values = zip(*columns[key])
+                axis.plot([e + 1 for e in epochs], values, marker=".",
+                          label="validation" if key.startswith("val_") else label)
+        axis.legend()
         axis.set_title(name)
         axis.set_xlabel("epoch")
     figure.suptitle(title)

@@ -1,0 +1,64 @@
+"""Pre-training: metrics reported, files written, and a killed run resumes to the same weights."""
+
+import os
+
+import keras
+import numpy as np
+import pytest
+
+from albert_keras.training import pretrain as pt
+from albert_keras.training.tiny import tiny_config
+
+SETTINGS = dict(steps=6, batch_size=4, max_seq_length=32, steps_per_epoch=2,
+                learning_rate=1e-2, verbose=0, strategy="default")
+
+
+class Crash(keras.callbacks.Callback):
+    """Raises in the middle of the given epoch, like a killed job."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._epoch == self.epoch and batch == 0:
+            raise RuntimeError("simulated crash")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+
+def _weights(result):
+    return [np.asarray(w) for w in result["model"].weights]
+
+
+def test_pretrain_reports_mlm_and_sop(tokenizer, shards, tmp_path):
+    result = pt.pretrain(shards, str(tmp_path), tiny_config(tokenizer.vocab_size),
+                         eval_files=shards, eval_steps=2, **SETTINGS)
+    for name in ("loss", "mlm_accuracy", "mlm_loss", "sop_accuracy", "sop_loss"):
+        assert len(result["history"][name]) == 3
+    assert result["eval_after"]["mlm_loss"] < result["eval_before"]["mlm_loss"]
+    assert {"metrics.csv", "curves.png", "results.json", "model"} <= set(os.listdir(tmp_path))
+    assert not os.path.exists(tmp_path / "backup")  # removed after a finished run
+    from albert_keras import AlbertForPreTraining
+
+    reloaded = AlbertForPreTraining.from_pretrained(str(tmp_path / "model"))
+    np.testing.assert_allclose(np.asarray(reloaded.albert.weights[0]),
+                               np.asarray(result["model"].albert.weights[0]))
+
+
+def test_killed_run_resumes_to_the_same_weights(tokenizer, shards, tmp_path):
+    config = tiny_config(tokenizer.vocab_size)
+    straight = pt.pretrain(shards, str(tmp_path / "straight"), config, **SETTINGS)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        pt.pretrain(shards, str(tmp_path / "killed"), config, callbacks=[Crash(epoch=2)],
+                    **SETTINGS)
+    assert pt.resumed_epoch(str(tmp_path / "killed" / "backup")) == 2
+    resumed = pt.pretrain(shards, str(tmp_path / "killed"), config, **SETTINGS)
+    assert len(resumed["history"]["loss"]) == 1  # only the third epoch ran again
+    assert int(resumed["model"].optimizer.iterations) == 6
+    for a, b in zip(_weights(straight), _weights(resumed)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    moved = [not np.allclose(a, b) for a, b in zip(_weights(straight), _weights(
+        {"model": pt.AlbertPretrainingModel(config)}))]
+    assert any(moved)
