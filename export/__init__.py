@@ -193,6 +193,7 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
         result.artifact = path
         report.results.append(result)
         if result.passed or not strict:
+            os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the file from other users
             os.replace(tmp, path)
         else:
             os.remove(tmp)

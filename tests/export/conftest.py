@@ -2,7 +2,6 @@
 hub-layout model folders (tiny odd-sized configs) for every task."""
 
 import json
-import os
 
 import pytest
 
@@ -67,8 +66,3 @@ def sample_texts(task, export_texts, count=12):
         return [" ".join(w if i != 2 else "[MASK]" for i, w in enumerate(s.split()))
                 for s in export_texts["sentences"][:count]]
     return export_texts["sentences"][:count]
-
-
-@pytest.fixture(scope="session")
-def env_no_gpu():
-    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
