@@ -166,6 +166,7 @@ def test_dropout_is_active_only_in_training():
     assert not np.allclose(np.asarray(t), np.asarray(a))
 
 
+@pytest.mark.slow  # float16 matmuls are emulated on CPU: about a minute
 def test_mixed_precision_trains_and_keeps_its_policy(tmp_path):
     config = AlbertConfig(**TINY)
     inputs, labels = make_batch("AlbertForSequenceClassification", TINY, batch=4, seq=8)
