@@ -33,6 +33,8 @@ def _add_common(parser):
                         "tasks, Mirrored with several GPUs, else one device")
     parser.add_argument("--tpu", help="TPU name or address (TPUStrategy)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--clipnorm", type=float, default=1.0,
+                        help="per-variable gradient clip norm; 0 turns clipping off")
     parser.add_argument("--quiet", action="store_true", help="one line per epoch, no progress bar")
 
 
@@ -48,7 +50,7 @@ def add_pretrain_arguments(parser):
     parser.add_argument("--steps-per-epoch", type=int,
                         help="steps between backups and log rows (default 100; 5 with --tiny)")
     parser.add_argument("--warmup-steps", type=int)
-    parser.add_argument("--optimizer", default="lamb", choices=("lamb", "adamw"))
+    parser.add_argument("--optimizer", default="lamb", choices=("lamb", "adamw", "sgd"))
     parser.add_argument("--dupe-factor", type=int, default=1)
     parser.add_argument("--max-predictions-per-seq", type=int, default=20)
     parser.add_argument("--init-from", help="hub-layout folder to continue from")
@@ -64,7 +66,7 @@ def add_finetune_arguments(parser):
     parser.add_argument("--dev-file")
     parser.add_argument("--model", help="pretrained hub-layout folder or hub name")
     parser.add_argument("--epochs", type=int)
-    parser.add_argument("--optimizer", default="adamw", choices=("adamw", "lamb"))
+    parser.add_argument("--optimizer", default="adamw", choices=("adamw", "lamb", "sgd"))
     parser.add_argument("--limit-train", type=int, help="first N training examples")
     parser.add_argument("--limit-eval", type=int, help="first N dev examples")
     parser.add_argument("--doc-stride", type=int, default=128, help="squad window overlap")
@@ -143,7 +145,8 @@ def _run_pretrain(args):
                       steps_per_epoch=args.steps_per_epoch or (5 if args.tiny else 100),
                       eval_files=eval_files, mixed_precision=args.mixed_precision,
                       strategy=args.tpu and "tpu" or args.strategy, seed=args.seed,
-                      init_from=args.init_from, verbose=2 if args.quiet else "auto")
+                      init_from=args.init_from, verbose=2 if args.quiet else "auto",
+                      clipnorm=args.clipnorm or None)
     for key in ("eval_before", "eval_after"):
         if result[key]:
             print(f"{key}: " + ", ".join(f"{k} {v:.4f}" for k, v in sorted(result[key].items())))
@@ -165,9 +168,11 @@ def _run_finetune(args):
         max_seq_length=args.max_seq_length or (64 if args.tiny and args.task != "squad" else None),
         limit_train=limit_train, limit_eval=limit_eval,
         strategy=args.tpu and "tpu" or args.strategy, mixed_precision=args.mixed_precision,
-        seed=args.seed, verbose=2 if args.quiet else "auto", train_file=args.train_file,
+        seed=args.seed, verbose=2 if args.quiet else "auto", clipnorm=args.clipnorm or None,
+        train_file=args.train_file,
         dev_file=args.dev_file, doc_stride=args.doc_stride,
         version_2_with_negative=args.version_2_with_negative)
+    print(f"strategy: {result['strategy']}")
     print(f"{args.task} dev: " + ", ".join(f"{k} {v:.4f}" for k, v in result["metrics"].items()
                                            if not isinstance(v, dict)))
     print(f"model: {result['model_dir']}")

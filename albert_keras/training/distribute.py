@@ -95,3 +95,72 @@ def shard_by_data(dataset):
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     return dataset.with_options(options)
+
+
+def prepare_for_fit(model, strategy):
+    """Works around two Keras 3.15 `fit` failures with more than one replica; returns the model.
+
+    1. `fit` first calls `strategy.reduce("MEAN", batch)` on the whole nested
+       (features, labels) batch (`TensorFlowTrainer._maybe_symbolic_build`), which
+       tf.distribute rejects for a nest ("Attempt to convert a value ({'input_ids':
+       PerReplica ..."). That pass only builds the optimizer and compiled metrics; a
+       model compiled with an optimizer and no metrics needs just the optimizer,
+       built here in the strategy's scope.
+    2. Under MultiWorkerMirroredStrategy each step's logs are reduced with
+       `strategy.reduce("MEAN", value, axis=0)`, which fails on scalar logs ("Invalid
+       reduction dimension 0 for input with 0 dimensions", tensorflow/tensorflow#72388).
+       The step's logs are given a leading axis of 1, so that reduction averages them
+       over the workers and yields scalars again.
+
+    And one of ours: Keras divides its own losses by the replicas in sync
+    (`scale_loss_for_distribution`) because the replicas' gradients are summed; the
+    models' label-loss path (`AlbertPreTrainedModel.compute_loss`) does not yet, so
+    unless the model says `loss_scaled_for_distribution = True` its loss is divided
+    here, and N replicas step exactly like one process on the global batch.
+    """
+    if strategy.num_replicas_in_sync <= 1:
+        return model
+    with strategy.scope():
+        model.optimizer.build(model.trainable_variables)
+    model._maybe_symbolic_build = lambda iterator=None, data_batch=None: None
+    model.optimizer.apply_gradients = _dense_gradients(model.optimizer.apply_gradients)
+    if not getattr(model, "loss_scaled_for_distribution", False):
+        model.compute_loss = _divided_by_replicas(model.compute_loss)
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        for name in ("train_step", "test_step"):
+            step = getattr(model, name)
+            setattr(model, name, _with_leading_axis(step))
+    return model
+
+
+def _dense_gradients(apply_gradients):
+    """`apply_gradients` with embedding (IndexedSlices) gradients made dense first.
+
+    Across workers IndexedSlices are all-gathered, not summed, and the optimizer
+    then sees each shared row twice; dense gradients are all-reduced like every
+    other weight's, so the embedding tables step as in one process.
+    """
+    def wrapped(grads_and_vars, *args, **kwargs):
+        pairs = [(tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g, v)
+                 for g, v in grads_and_vars]
+        return apply_gradients(pairs, *args, **kwargs)
+
+    return wrapped
+
+
+def _divided_by_replicas(compute_loss):
+    """`compute_loss` divided by the number of replicas in sync (in replica context)."""
+    def wrapped(*args, **kwargs):
+        loss = compute_loss(*args, **kwargs)
+        return loss / tf.distribute.get_strategy().num_replicas_in_sync
+
+    return wrapped
+
+
+def _with_leading_axis(step):
+    """`step` whose returned logs are reshaped from () to (1,)."""
+    def wrapped(data):
+        logs = step(data)
+        return {k: tf.reshape(v, (1,)) if len(v.shape) == 0 else v for k, v in logs.items()}
+
+    return wrapped

@@ -99,7 +99,7 @@ def finetune(task, output_dir, *, data_dir=None, model=None, spiece=None, config
              tiny_setting=False, epochs=3, batch_size=32, learning_rate=None, warmup_ratio=0.1,
              optimizer="adamw", max_seq_length=None, limit_train=None, limit_eval=None,
              strategy=None, mixed_precision=None, seed=0, verbose="auto", callbacks=(),
-             **task_kwargs):
+             clipnorm=1.0, **task_kwargs):
     """Fine-tunes on a task and scores it; returns `{"metrics", "history", "model_dir", "model"}`.
 
     Args:
@@ -118,6 +118,9 @@ def finetune(task, output_dir, *, data_dir=None, model=None, spiece=None, config
         limit_train, limit_eval: ints. Use the first N examples.
         strategy: tf.distribute.Strategy or a name for `distribute.get_strategy`.
         mixed_precision: None, "float16" or "bfloat16".
+        clipnorm: float or None. Per-variable gradient clipping. Defaults to 1.0. Keras
+            clips each replica's gradients before they are summed, so with several
+            replicas a step that clips differs from the same step in one process.
         **task_kwargs: task options (train_file, dev_file, doc_stride, version_2_with_negative).
     """
     if not isinstance(strategy, tf.distribute.Strategy):
@@ -141,7 +144,9 @@ def finetune(task, output_dir, *, data_dir=None, model=None, spiece=None, config
         net = build_model(job.model_class, tokenizer, model, config, tiny_setting,
                           PRECISIONS[mixed_precision], **job.config_overrides())
         net.compile(optimizer=create_optimizer(optimizer, learning_rate, epochs * steps,
-                                               int(warmup_ratio * epochs * steps)))
+                                               int(warmup_ratio * epochs * steps),
+                                               clipnorm=clipnorm))
+    distribute.prepare_for_fit(net, strategy)
     scores = DevScores(job, tokenizer, batch_size)
     log_path = os.path.join(work_dir, "metrics.csv")
     history = net.fit(dataset, epochs=epochs, steps_per_epoch=steps, verbose=verbose,
@@ -159,5 +164,8 @@ def finetune(task, output_dir, *, data_dir=None, model=None, spiece=None, config
         reporting.plot_curves(log_path, os.path.join(work_dir, "curves.png"), f"fine-tuning {task}")
         reporting.write_json(os.path.join(work_dir, "results.json"),
                              {"task": task, "metrics": metrics, "epochs": epochs,
+                              "strategy": type(strategy).__name__,
+                              "replicas": strategy.num_replicas_in_sync,
                               "train_examples": int(len(next(iter(features.values()))))})
-    return {"metrics": metrics, "history": history.history, "model_dir": model_dir, "model": net}
+    return {"metrics": metrics, "history": history.history, "model_dir": model_dir, "model": net,
+            "strategy": f"{type(strategy).__name__} ({strategy.num_replicas_in_sync} replicas)"}

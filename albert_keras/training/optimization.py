@@ -60,7 +60,7 @@ def create_optimizer(name, learning_rate, total_steps, warmup_steps=None, weight
     """LAMB or AdamW with the warm-up / linear-decay schedule and decay exclusions.
 
     Args:
-        name: "lamb" or "adamw".
+        name: "lamb", "adamw" or "sgd" (momentum 0.9).
         learning_rate: float. Peak rate.
         total_steps: int. Length of the run in optimizer steps.
         warmup_steps: int. Defaults to 10% of `total_steps` (BERT's fine-tuning rule;
@@ -76,7 +76,10 @@ def create_optimizer(name, learning_rate, total_steps, warmup_steps=None, weight
         optimizer = keras.optimizers.Lamb(epsilon=1e-6, **kwargs)
     elif name == "adamw":
         optimizer = keras.optimizers.AdamW(epsilon=1e-6, **kwargs)
+    elif name == "sgd":  # plain momentum SGD: a baseline, and exact across replicas
+        kwargs["weight_decay"] = weight_decay or None
+        optimizer = keras.optimizers.SGD(momentum=0.9, **kwargs)
     else:
-        raise ValueError(f"optimizer must be 'lamb' or 'adamw', got {name!r}")
+        raise ValueError(f"optimizer must be 'lamb', 'adamw' or 'sgd', got {name!r}")
     optimizer.exclude_from_weight_decay(var_names=list(NO_DECAY))
     return optimizer

@@ -55,6 +55,8 @@ class AlbertPretrainingModel(AlbertForPreTraining):
     as Keras' own losses are, so N replicas step exactly like one on the global batch.
     """
 
+    loss_scaled_for_distribution = True  # read by distribute.prepare_for_fit
+
     def _build_layers(self, config):
         super()._build_layers(config)
         # Here, not in __init__: the model is built (and locked) at the end of __init__.
@@ -95,7 +97,7 @@ def resumed_epoch(backup_dir):
 def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_length,
              learning_rate=None, warmup_steps=None, optimizer="lamb", steps_per_epoch=100,
              eval_files=None, eval_steps=20, mixed_precision=None, strategy=None, seed=0,
-             init_from=None, verbose="auto", callbacks=()):
+             init_from=None, verbose="auto", callbacks=(), clipnorm=1.0):
     """Pre-trains ALBERT; returns `{"history", "eval_before", "eval_after", "model_dir"}`.
 
     Args:
@@ -118,6 +120,8 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
         seed: int. Initialization and data order. Defaults to 0.
         init_from: str. Hub-layout folder to start from instead of random weights.
         callbacks: extra Keras callbacks.
+        clipnorm: float or None. Per-variable gradient clipping (per replica, before
+            the all-reduce, as Keras does it). Defaults to 1.0.
     """
     if mixed_precision not in PRECISIONS:
         raise ValueError(f"mixed_precision must be one of {list(PRECISIONS)}")
@@ -138,7 +142,9 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
             source = AlbertForPreTraining.from_pretrained(init_from, config=config)
             model.set_weights(source.get_weights())
         model.compile(optimizer=create_optimizer(optimizer, learning_rate,
-                                                 epochs * steps_per_epoch, warmup_steps))
+                                                 epochs * steps_per_epoch, warmup_steps,
+                                                 clipnorm=clipnorm))
+    distribute.prepare_for_fit(model, strategy)
     backup_dir = os.path.join(work_dir, "backup")
     start_epoch = resumed_epoch(backup_dir)
     train = pretraining_dataset(train_files, batch_size, max_seq_length, seed=seed)
