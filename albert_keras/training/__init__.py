@@ -4,6 +4,7 @@ Package index:
 - `optimization`: LAMB / AdamW with linear warm-up and linear decay; the sqrt batch rule for LAMB's rate.
 - `pretrain`: pre-training AlbertForPreTraining from TFRecord shards, with BackupAndRestore and MLM / SOP accuracy.
 - `finetune`: fine-tuning and official scoring per task (sst2 and GLUE, squad, ner, mc).
+- `tasks`: per task, where its data is, which head it trains, and its official dev score.
 - `distribute`: the tf.distribute strategy from flags and TF_CONFIG (Mirrored, MultiWorker, TPU).
 - `reporting`: the metrics CSV log and the PNG plot of the training curves.
 - `tiny`: the `--tiny` setting (a tiny config, a SentencePiece model trained on the task's text).

@@ -45,7 +45,6 @@ def test_cli_finetune_tiny_writes_log_plot_and_model(spiece_path, tmp_path):
     assert (out / "model" / "spiece.model").exists()
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("task,files,expected", [
     ("squad", ("squad_v1.1", "dev_sample.json"), {"exact_match", "f1"}),
     ("ner", ("conll2003", "eng.testa.sample"), {"precision", "recall", "f1"}),

@@ -31,4 +31,4 @@ def test_create_optimizer():
     assert not adamw._use_weight_decay(bias) and not adamw._use_weight_decay(layer_norm)
     assert adamw._use_weight_decay(kernel)
     with pytest.raises(ValueError, match="lamb"):
-        opt.create_optimizer("sgd", 1e-3, 10)
+        opt.create_optimizer("rmsprop", 1e-3, 10)
