@@ -62,3 +62,15 @@ def test_killed_run_resumes_to_the_same_weights(tokenizer, shards, tmp_path):
     moved = [not np.allclose(a, b) for a, b in zip(_weights(straight), _weights(
         {"model": pt.AlbertPretrainingModel(config)}))]
     assert any(moved)
+
+
+@pytest.mark.parametrize("precision", ["bfloat16", pytest.param("float16", marks=pytest.mark.slow)])
+def test_mixed_precision_trains(tokenizer, shards, tmp_path, precision):
+    result = pt.pretrain(shards, str(tmp_path), tiny_config(tokenizer.vocab_size),
+                         **dict(SETTINGS, steps=2, mixed_precision=precision))
+    model = result["model"]
+    assert model.dtype_policy.name == f"mixed_{precision}"
+    assert all(str(w.dtype) == "float32" for w in model.weights)  # variables stay float32
+    assert np.isfinite(result["history"]["loss"]).all()
+    if precision == "float16":
+        assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
