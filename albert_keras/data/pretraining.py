@@ -91,7 +91,7 @@ def mask_ngrams(input_ids, rng, *, vocab_size, mask_id, special_ids, word_starts
         positions and -100 elsewhere; with `return_spans`, also the list of chosen
         spans (lists of token positions), for statistics.
     """
-    special_ids = set(int(i) for i in special_ids)
+    special_ids = {int(i) for i in special_ids}
     words = []  # each word: list of token positions
     for pos, token in enumerate(input_ids):
         if token in special_ids:
@@ -102,7 +102,7 @@ def mask_ngrams(input_ids, rng, *, vocab_size, mask_id, special_ids, word_starts
         else:
             words[-1].append(pos)
     num_tokens = sum(len(w) for w in words)
-    num_to_predict = min(max_predictions, max(1, int(round(num_tokens * masked_lm_prob))))
+    num_to_predict = min(max_predictions, max(1, round(num_tokens * masked_lm_prob)))
     covered, spans = set(), []
     for start in rng.permutation(len(words)):
         if len(covered) >= num_to_predict:

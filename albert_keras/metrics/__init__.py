@@ -16,3 +16,6 @@ from albert_keras.metrics.classification import (
 )
 from albert_keras.metrics.ner import entity_scores, get_entities
 from albert_keras.metrics.squad import squad_evaluate, squad_v2_evaluate
+
+__all__ = ["accuracy", "entity_scores", "f1_score", "get_entities", "glue_metrics",
+           "matthews_corrcoef", "pearson", "spearman", "squad_evaluate", "squad_v2_evaluate"]

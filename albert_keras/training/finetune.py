@@ -166,6 +166,6 @@ def finetune(task, output_dir, *, data_dir=None, model=None, spiece=None, config
                              {"task": task, "metrics": metrics, "epochs": epochs,
                               "strategy": type(strategy).__name__,
                               "replicas": strategy.num_replicas_in_sync,
-                              "train_examples": int(len(next(iter(features.values()))))})
+                              "train_examples": len(next(iter(features.values())))})
     return {"metrics": metrics, "history": history.history, "model_dir": model_dir, "model": net,
             "strategy": f"{type(strategy).__name__} ({strategy.num_replicas_in_sync} replicas)"}

@@ -71,7 +71,7 @@ def create_optimizer(name, learning_rate, total_steps, warmup_steps=None, weight
     if warmup_steps is None:
         warmup_steps = int(0.1 * total_steps)
     schedule = WarmupLinearDecay(learning_rate, total_steps, warmup_steps)
-    kwargs = dict(learning_rate=schedule, weight_decay=weight_decay, clipnorm=clipnorm)
+    kwargs = {"learning_rate": schedule, "weight_decay": weight_decay, "clipnorm": clipnorm}
     if name == "lamb":
         optimizer = keras.optimizers.Lamb(epsilon=1e-6, **kwargs)
     elif name == "adamw":

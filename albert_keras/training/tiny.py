@@ -4,16 +4,18 @@ import io
 import os
 
 # Every dimension different, so a swapped axis fails loudly (tests/conftest.py's idea).
-TINY_CONFIG = dict(embedding_size=16, hidden_size=32, num_hidden_layers=2, num_hidden_groups=1,
-                   inner_group_num=1, num_attention_heads=4, intermediate_size=37,
-                   max_position_embeddings=128, hidden_dropout_prob=0.0,
-                   attention_probs_dropout_prob=0.0, classifier_dropout_prob=0.0)
+TINY_CONFIG = {"embedding_size": 16, "hidden_size": 32, "num_hidden_layers": 2,
+               "num_hidden_groups": 1, "inner_group_num": 1, "num_attention_heads": 4,
+               "intermediate_size": 37, "max_position_embeddings": 128,
+               "hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0,
+               "classifier_dropout_prob": 0.0}
 
 # google-research/albert README's spm_train flags: <pad>=0 <unk>=1, [CLS] [SEP] [MASK] controls.
-ALBERT_SPM_ARGS = dict(model_type="unigram", pad_id=0, unk_id=1, bos_id=-1, eos_id=-1,
-                       control_symbols=["[CLS]", "[SEP]", "[MASK]"], character_coverage=0.99995,
-                       minloglevel=2, num_threads=2, input_sentence_size=0,
-                       shuffle_input_sentence=False, hard_vocab_limit=False)
+ALBERT_SPM_ARGS = {"model_type": "unigram", "pad_id": 0, "unk_id": 1, "bos_id": -1,
+                   "eos_id": -1, "control_symbols": ["[CLS]", "[SEP]", "[MASK]"],
+                   "character_coverage": 0.99995, "minloglevel": 2, "num_threads": 2,
+                   "input_sentence_size": 0, "shuffle_input_sentence": False,
+                   "hard_vocab_limit": False}
 
 
 def train_sentencepiece(texts, path, vocab_size=2000):

@@ -11,7 +11,7 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def shards(tokenizer, tmp_path_factory):
+def shards(tokenizer, tmp_path_factory):  # noqa: F811 (the shared fixture)
     """Pre-training shards (seq 32) of the first 40 Wikipedia paragraphs; returns the glob."""
     from albert_keras.data import pretraining
 

@@ -19,8 +19,7 @@ def test_epoch_order_is_fixed_and_resumable():
     batches = [y.numpy().tolist() for _, y in full]
     assert steps == 3 and len(batches) == 9  # 10 // 3 batches per epoch, the rest dropped
     assert [y.numpy().tolist() for _, y in resumed] == batches[6:]
-    assert sorted(sum(batches[:3], [])) != sorted(sum(batches[3:6], [])) or \
-        batches[:3] != batches[3:6]  # each epoch is its own permutation
+    assert batches[:3] != batches[3:6]  # each epoch is its own permutation
 
 
 def test_cli_finetune_tiny_writes_log_plot_and_model(spiece_path, tmp_path):
@@ -30,7 +29,7 @@ def test_cli_finetune_tiny_writes_log_plot_and_model(spiece_path, tmp_path):
          "--tiny", "--spiece", spiece_path, "--data-dir", str(DATA / "banking77"),
          "--epochs", "2", "--limit-train", "96", "--limit-eval", "32", "--batch-size", "32",
          "--max-seq-length", "24", "--output-dir", str(out), "--quiet"],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
+        cwd=REPO, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "banking77 dev: accuracy" in result.stdout
     header = (out / "metrics.csv").read_text().splitlines()[0].split(",")

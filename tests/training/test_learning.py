@@ -5,8 +5,6 @@ majority class (50.9% of dev) by a wide margin. Pre-training: a few hundred LAMB
 steps on Wikipedia text must lower the held-out MLM loss.
 """
 
-import pathlib
-
 import pytest
 
 from tests.training.conftest import REPO

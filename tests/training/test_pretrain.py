@@ -9,8 +9,8 @@ import pytest
 from albert_keras.training import pretrain as pt
 from albert_keras.training.tiny import tiny_config
 
-SETTINGS = dict(steps=6, batch_size=4, max_seq_length=32, steps_per_epoch=2,
-                learning_rate=1e-2, verbose=0, strategy="default")
+SETTINGS = {"steps": 6, "batch_size": 4, "max_seq_length": 32, "steps_per_epoch": 2,
+                "learning_rate": 1e-2, "verbose": 0, "strategy": "default"}
 
 
 class Crash(keras.callbacks.Callback):

@@ -15,4 +15,5 @@ def test_plot_from_csv(tmp_path):
     assert columns["val_accuracy"] == [(0, 0.55), (1, 0.64)]
     assert columns["val_f1"] == [(0, 0.1), (1, 0.3)]
     png = reporting.plot_curves(str(log), str(tmp_path / "curves.png"))
-    assert open(png, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    with open(png, "rb") as handle:
+        assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
