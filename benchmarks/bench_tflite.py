@@ -42,8 +42,9 @@ def main(argv=None):
     parser.add_argument("--preset", default="albert-base-v2")
     args = parser.parse_args(argv)
 
-    from albert_keras import AlbertConfig, AlbertForSequenceClassification
     from albert_keras.export import export_tflite
+
+    from albert_keras import AlbertConfig, AlbertForSequenceClassification
     from albert_keras.tokenization import AlbertTokenizer
 
     paragraphs = (DATA / "enwiki_sample.txt").read_text(encoding="utf-8").splitlines()

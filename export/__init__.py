@@ -21,8 +21,15 @@ from albert_keras.checkpoints.atomic import atomic_directory, atomic_write_bytes
 from . import metadata, quantization, saved_model, signatures, tflite, verify
 from .report import ArtifactResult, Report
 
-__all__ = ["export_saved_model", "export_tflite", "Report", "ArtifactResult", "ExportError",
-           "TASKS", "MODES"]
+__all__ = [
+    "MODES",
+    "TASKS",
+    "ArtifactResult",
+    "ExportError",
+    "Report",
+    "export_saved_model",
+    "export_tflite",
+]
 TASKS = tuple(signatures.TASKS)
 MODES = tuple(quantization.MODES)
 logger = logging.getLogger(__name__)
@@ -180,7 +187,7 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
         _progress(progress, f"converting {task} to TFLite ({mode.name}, length {sequence_length})")
         try:
             data = tflite.convert(model, task, mode, sequence_length, num_choices, calibration)
-        except Exception as error:  # the converter's own errors become a failed row
+        except Exception as error:  # noqa: BLE001 - any converter error becomes a failed row
             result = ArtifactResult(path, "tflite", mode.name, failures=[
                 f"conversion failed: {type(error).__name__}: {str(error).splitlines()[0]}"])
             report.results.append(result)

@@ -183,6 +183,8 @@ def read_metadata(tflite_bytes):
         `input_process_units` (list of {type, sentencepiece_model}) and `files`
         ({name: bytes} from the appended zip). None if the file has no metadata.
     """
+    if len(tflite_bytes) < 8 or bytes(tflite_bytes[4:8]) != b"TFL3":
+        raise ValueError("not a TFLite flatbuffer (file identifier TFL3 missing)")
     model = schema.Model.GetRootAsModel(tflite_bytes, 0)
     buffer_index = None
     for i in range(model.MetadataLength()):

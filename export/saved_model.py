@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 
 from albert_keras.tokenization import AlbertTokenizerLayer
+
 from . import signatures
 
 SIGNATURES = ("serving_default", "tokens", "tokenize")

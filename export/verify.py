@@ -58,7 +58,9 @@ for key, value in features.items():
 for key, value in loaded.signatures["tokens"](**features).items():
     results["tokens/" + key] = value.numpy()
 assert "albert_keras" not in sys.modules, "the SavedModel must load without albert_keras"
-results = {k: v.astype(str) if v.dtype == object else v for k, v in results.items()}
+def text(v):
+    return np.array([x.decode("utf-8", "replace") for x in v.ravel()], dtype=str).reshape(v.shape)
+results = {k: text(v) if v.dtype == object else v for k, v in results.items()}
 np.savez(out, **results)
 """
 
@@ -68,7 +70,7 @@ def _run(script, args, timeout):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
     try:
         done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
-                              text=True, timeout=timeout, env=env)
+                              text=True, timeout=timeout, env=env, check=False)
     except subprocess.TimeoutExpired:
         return False, f"verification process timed out after {timeout} s"
     if done.returncode:
@@ -76,6 +78,12 @@ def _run(script, args, timeout):
         return False, f"artifact crashed or failed in a fresh process (exit {done.returncode}): " \
                       + " | ".join(tail)
     return True, ""
+
+
+def _text(values):
+    """A str array from an array of UTF-8 bytes (as the fresh process writes it)."""
+    flat = [x.decode("utf-8", "replace") for x in np.asarray(values).ravel()]
+    return np.array(flat, dtype=str).reshape(np.shape(values))
 
 
 def compare(reference, actual):
@@ -213,7 +221,7 @@ def verify_saved_model(path, functions, texts, tokenizer, mode, timeout=600):
     reference.update({"tokens/" + k: v.numpy() for k, v in functions.tokens(**features).items()})
     result.outputs = compare(reference, actual)
     exact = [k for k, v in reference.items() if v.dtype.kind != "f"]
-    equal = [np.array_equal(np.asarray(reference[k]).astype(str) if reference[k].dtype == object
+    equal = [np.array_equal(_text(reference[k]) if reference[k].dtype == object
                             else reference[k], actual.get(k)) for k in exact]
     result.label_agreement = float(np.mean(equal)) if equal else None
     expected = expected_token_ids(tokenizer, texts, functions.task, functions.sequence_length)

@@ -37,6 +37,7 @@ def export_spiece(export_texts, tmp_path_factory):
 def make_model_dir(export_spiece, tmp_path_factory):
     """make_model_dir(task, **config) -> hub-layout folder (config, weights, spiece.model)."""
     from albert_keras.export import signatures
+
     from albert_keras.tokenization import AlbertTokenizer
 
     tokenizer = AlbertTokenizer(export_spiece)

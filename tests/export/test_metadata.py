@@ -1,8 +1,8 @@
 """Task Library metadata read back field by field (BertNLClassifier / BertQuestionAnswerer)."""
 
 import pytest
-
 from albert_keras.export import metadata
+
 from tests.export.conftest import SEQUENCE_LENGTH
 from tests.export.test_tflite import _export, classification  # noqa: F401 (fixture)
 
@@ -23,7 +23,7 @@ def _check_common(meta, spiece_path):
 def test_classifier_metadata(classification, export_spiece):  # noqa: F811
     from ai_edge_litert.interpreter import Interpreter
 
-    report, folder = classification
+    _, folder = classification
     data = (folder / "albert-text-classification-float32.tflite").read_bytes()
     meta = metadata.read_metadata(data)
     _check_common(meta, export_spiece)
@@ -65,5 +65,5 @@ def test_metadata_round_trip_without_model():
     data = metadata.build_metadata("m", "d", ["ids", "mask", "segment_ids"], ["probability"],
                                    labels=["neg", "pos"])
     assert data[4:8] == b"M001"
-    with pytest.raises(Exception):
+    with pytest.raises(ValueError, match="TFL3"):
         metadata.read_metadata(b"not a model")

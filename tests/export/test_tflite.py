@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from albert_keras.export import quantization, verify
 
 from albert_keras import export
-from albert_keras.export import quantization, verify
 from tests.export.conftest import SEQUENCE_LENGTH, sample_texts
 
 
@@ -68,6 +68,7 @@ def test_weightless_file_fails_verification(make_model_dir, export_texts, tmp_pa
 
 def _features(make_model_dir, export_texts):
     from albert_keras.export import saved_model, signatures
+
     from albert_keras.tokenization import AlbertTokenizer
 
     folder = make_model_dir("text-classification")
@@ -98,7 +99,6 @@ def test_unknown_mode_and_task_raise():
 def test_default_lowering_file_is_rejected(make_model_dir, export_texts, classification):
     """The pitfall itself: TF 2.21's default concrete-function lowering (weights lost)."""
     import tensorflow as tf
-
     from albert_keras.export import signatures, tflite
 
     folder = make_model_dir("text-classification")
@@ -106,7 +106,7 @@ def test_default_lowering_file_is_rejected(make_model_dir, export_texts, classif
     serve, spec = tflite.tflite_function(model, "text-classification", SEQUENCE_LENGTH, None)
     function = tf.function(serve, input_signature=spec).get_concrete_function()
     data = tf.lite.TFLiteConverter.from_concrete_functions([function], model).convert()
-    report, tmp_path = classification
+    _, tmp_path = classification
     bad = tmp_path / "default_lowering.tflite"
     bad.write_bytes(data)
     features = _features(make_model_dir, export_texts)

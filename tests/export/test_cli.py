@@ -1,0 +1,39 @@
+"""`albert-keras export ...` parsing and `python -m albert_keras.export` (conversion itself is
+covered by test_tflite / test_saved_model through the same Python API)."""
+
+import argparse
+import subprocess
+import sys
+
+from albert_keras.export import cli
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser()
+    cli.add_parser(parser.add_subparsers(dest="command"))
+    return parser.parse_args(argv)
+
+
+def test_add_parser_options():
+    args = _parse(["export", "tflite", "model", "out", "--task", "question-answering",
+                   "--quantize", "all", "--sequence-length", "384"])
+    assert (args.format, args.task, args.quantize, args.sequence_length) == (
+        "tflite", "question-answering", "all", 384)
+    assert args.func is cli.run
+    args = _parse(["export", "saved-model", "model", "out", "--task", "fill-mask",
+                   "--version", "3"])
+    assert (args.format, args.version, args.sequence_length) == ("saved-model", 3, 128)
+
+
+def test_missing_tokenizer_is_a_clear_error(tmp_path, capsys):
+    code = cli.main(["tflite", str(tmp_path), str(tmp_path / "out"), "--task",
+                     "text-classification"])
+    assert code == 2
+    assert "spiece.model" in capsys.readouterr().err
+
+
+def test_python_dash_m_help():
+    done = subprocess.run([sys.executable, "-m", "albert_keras.export", "tflite", "--help"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-1000:]
+    assert "--quantize" in done.stdout and "int16x8" in done.stdout
