@@ -18,6 +18,7 @@ RUNTIME = [
     "ai-edge-litert==2.3.0",
     "numpy>=1.26,<3",
     "tqdm>=4.66",
+    "flatbuffers>=24",  # TFLite metadata (export/metadata.py)
 ]
 TEST = [
     "pytest>=8",

@@ -2,7 +2,9 @@
 
 Usage:
     albert-keras convert SRC DST [--to hf|keras|keras-hub] [--task TASK] [--config JSON]
-    python -m albert_keras.cli convert ...
+    albert-keras export saved-model|tflite MODEL_DIR OUT --task TASK [--quantize MODE]
+    albert-keras pretrain ... / albert-keras finetune --task sst2|squad|ner|mc ...
+    python -m albert_keras.cli ...
 
 A subcommand is a `Command(help, add_arguments, run)`: `add_arguments(parser)` declares
 its flags, `run(args)` does the work through the library and returns the exit status.
@@ -132,13 +134,21 @@ def build_parser():
     common.add_argument("-v", "--verbose", action="store_true",
                         help="log details and show the traceback on errors")
     parser = argparse.ArgumentParser(prog="albert-keras",
-                                     description="ALBERT for Keras 3: convert, and more.")
+                                     description="ALBERT for Keras 3: convert checkpoints, "
+                                     "pre-train, fine-tune, export.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, command in COMMANDS.items():
         sub = subparsers.add_parser(name, help=command.help, description=command.help,
                                     parents=[common])
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
+    # Subcommand groups that live beside their code: training (pretrain, finetune), export.
+    from albert_keras.export import cli as export_cli
+    from albert_keras.training import cli as training_cli
+
+    training_cli.add_parsers(subparsers, parents=[common])
+    export = export_cli.add_parser(subparsers)
+    export.set_defaults(run=export_cli.run, verbose=False)
     return parser
 
 
