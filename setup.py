@@ -19,6 +19,7 @@ RUNTIME = [
     "numpy>=1.26,<3",
     "tqdm>=4.66",
     "flatbuffers>=24",  # TFLite metadata (export/metadata.py)
+    "matplotlib>=3.8",  # training curves
 ]
 TEST = [
     "pytest>=8",
@@ -26,6 +27,10 @@ TEST = [
     # sentencepiece AlbertTokenizer, on the CPU torch wheel.
     "torch==2.13.0",
     "transformers==4.57.1",
+    # Reference implementations of the official metrics.
+    "scikit-learn>=1.4",
+    "scipy>=1.11",
+    "seqeval==1.2.2",  # an sdist that needs pip's PEP 517 build (pip >= 24)
 ]
 DEV = TEST + ["ruff"]
 

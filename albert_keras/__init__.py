@@ -11,6 +11,9 @@ Package index:
 - `cli`: the `albert-keras` command (argument parsing and dispatch only).
 - `demo`: `python -m albert_keras.demo`, every task model on a checkpoint.
 - `tokenization/`: SentencePiece tokenizer in Python and in the TF graph.
+- `data/`: tf.data pipelines: pre-training (SOP + n-gram MLM TFRecords), GLUE, SQuAD, NER, multiple choice.
+- `metrics/`: official scorers: GLUE metrics, SQuAD EM/F1, entity-level F1.
+- `training/`: pretrain / finetune on model.fit, LAMB/AdamW schedules, tf.distribute strategies, CLI.
 - `pipelines/`: fill-mask, classification, NER, QA, feature extraction (transformers' `pipeline()`).
 """
 

@@ -12,8 +12,8 @@ def _main_job_command():
     text = open(README, encoding="utf-8").read()
     section = text.split("## Install and run", 1)[1]
     command = re.search(r"```bash\n(.+?)\n```", section, re.S).group(1).strip()
-    install, _, run = command.partition("&&")
-    assert install.strip().startswith("pip install -e"), command
+    *install, run = command.split("&&")
+    assert install[-1].strip().startswith("pip install -e"), command
     return run.strip()
 
 

@@ -48,6 +48,7 @@ class AlbertPreTrainedModel(keras.Model):
     label_names = ("labels",)
     main_output = "logits"
     base_model_prefix = "albert"
+    loss_scaled_for_distribution = True  # compute_loss divides by the replica count
 
     def __init__(self, config, **kwargs):
         config = as_config(config)
@@ -171,6 +172,11 @@ class AlbertPreTrainedModel(keras.Model):
         labels = self._labels_from(x, y)
         if labels:
             loss = self._loss(labels, y_pred)
+            # As Keras does for compiled losses: each replica's gradient is summed across
+            # replicas, so its loss is divided by their number.
+            replicas = tf.distribute.get_strategy().num_replicas_in_sync
+            if replicas > 1:
+                loss = loss / replicas
         elif isinstance(y_pred, dict) and "loss" in y_pred:
             loss = y_pred["loss"]
         else:
