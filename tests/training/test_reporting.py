@@ -1,12 +1,10 @@
 """The CSV log is read back and drawn as a PNG."""
 
-import pytest
 
 from albert_keras.training import reporting
 
 
 def test_plot_from_csv(tmp_path):
-    pytest.importorskip("matplotlib")
     log = tmp_path / "metrics.csv"
     # a resumed run appends (epoch 1 again) and DevScores-only columns have no train twin
     log.write_text("epoch,loss,accuracy,val_accuracy,val_f1\n0,1.0,0.5,0.55,0.1\n"
