@@ -41,8 +41,8 @@ class Pipeline:
         encoded = [self.preprocess(item, **kwargs) for item in items]
         # Each item may hold several windows (long QA contexts): one row per window.
         rows = [(i, w) for i, (enc, _) in enumerate(encoded) for w in range(len(enc["input_ids"]))]
-        order = sorted(range(len(rows)), key=lambda r: len(encoded[rows[r][0]][0]["input_ids"]
-                                                             [rows[r][1]]))
+        lengths = [len(encoded[i][0]["input_ids"][w]) for i, w in rows]
+        order = sorted(range(len(rows)), key=lengths.__getitem__)
         outputs = [None] * len(rows)
         for start in range(0, len(order), self.batch_size):
             batch = order[start:start + self.batch_size]
@@ -51,13 +51,14 @@ class Pipeline:
                                   for r in batch])
             result = self.runtime(features)
             for j, r in enumerate(batch):
-                length = len(encoded[rows[r][0]][0]["input_ids"][rows[r][1]])
+                length = lengths[r]
                 outputs[r] = {k: (v[j][:length] if k in self.token_outputs else v[j])
                               for k, v in result.items()}
-        results = []
-        for i, (_, context) in enumerate(encoded):
-            item_outputs = [outputs[r] for r in range(len(rows)) if rows[r][0] == i]
-            results.append(self.postprocess(item_outputs, context, **kwargs))
+        per_item = [[] for _ in items]  # rows are in item order, windows in window order
+        for (i, _), output in zip(rows, outputs):
+            per_item[i].append(output)
+        results = [self.postprocess(item_outputs, context, **kwargs)
+                   for item_outputs, (_, context) in zip(per_item, encoded)]
         return results[0] if single else results
 
     def _is_single(self, inputs):
