@@ -153,6 +153,9 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
     if eval_files:
         evaluation = pretraining_dataset(eval_files, batch_size, max_seq_length, shuffle=False,
                                          repeat=True).take(eval_steps).cache()
+        # A known length: with an unknown one Keras scores one extra, empty step, and
+        # the loss and Mean metrics come out scaled by eval_steps / (eval_steps + 1).
+        evaluation = evaluation.apply(tf.data.experimental.assert_cardinality(eval_steps))
     result = {"eval_before": None, "eval_after": None}
     if evaluation is not None and start_epoch == 0:
         result["eval_before"] = model.evaluate(evaluation, verbose=0, return_dict=True)

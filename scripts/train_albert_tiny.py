@@ -1,0 +1,235 @@
+"""Reproduces `albert-tiny-en`, the pre-trained ALBERT shipped in `albert_keras/assets/`.
+
+Every step uses this library's own code: a SentencePiece vocabulary trained on the corpus,
+SOP + n-gram MLM examples (`albert_keras.data.pretraining`), LAMB pre-training
+(`albert_keras.training.pretrain`), then a held-out evaluation and the model card.
+
+    python scripts/train_albert_tiny.py \
+        --corpus ../shared/data/enwiki_extract/*.txt.gz --output albert_keras/assets/albert-tiny-en
+
+Every 40th document of the corpus is held out: the tokenizer and the model never see it,
+and the card's MLM/SOP accuracy and fill-mask examples come from it. Stages whose
+outputs already exist under `--work` are skipped, so a killed run picks up where it
+stopped (pre-training itself resumes from its backup).
+"""
+
+import argparse
+import json
+import os
+import shutil
+import time
+
+HELD_OUT_EVERY = 40
+ARCHITECTURE = {"embedding_size": 128, "hidden_size": 256, "num_attention_heads": 4,
+                "intermediate_size": 1024, "num_hidden_layers": 4, "num_hidden_groups": 1,
+                "inner_group_num": 1, "max_position_embeddings": 512,
+                "hidden_act": "gelu_new", "hidden_dropout_prob": 0.0,
+                "attention_probs_dropout_prob": 0.0, "classifier_dropout_prob": 0.1}
+
+
+def split_documents(corpus, max_documents):
+    """(train, held_out) lists of documents; every HELD_OUT_EVERY-th one is held out."""
+    from albert_keras.data.pretraining import read_documents
+
+    train, held_out = [], []
+    for i, document in enumerate(read_documents(corpus)):
+        if max_documents and i >= max_documents:
+            break
+        (held_out if i % HELD_OUT_EVERY == HELD_OUT_EVERY - 1 else train).append(document)
+    return train, held_out
+
+
+def train_vocabulary(documents, path, vocab_size, sentences):
+    """The ALBERT SentencePiece recipe (`training.tiny.ALBERT_SPM_ARGS`) on a sample of the corpus."""
+    import numpy as np
+
+    from albert_keras.training.tiny import train_sentencepiece
+
+    texts = [s for d in documents for s in d]
+    rng = np.random.default_rng(0)
+    if len(texts) > sentences:
+        texts = [texts[i] for i in sorted(rng.choice(len(texts), sentences, replace=False))]
+    return train_sentencepiece(texts, path, vocab_size=vocab_size)
+
+
+def stage(work, name):
+    """True when `name`'s marker file is missing (the stage still has to run)."""
+    return not os.path.exists(os.path.join(work, f".{name}.done"))
+
+
+def mark(work, name, payload=None):
+    with open(os.path.join(work, f".{name}.done"), "w", encoding="utf-8") as handle:
+        json.dump(payload or {}, handle)
+
+
+def read_mark(work, name):
+    with open(os.path.join(work, f".{name}.done"), encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def fill_mask_examples(model_dir, documents, count=8, seed=1):
+    """Held-out sentences with one word masked, and the model's top 5 for it."""
+    import numpy as np
+
+    from albert_keras.pipelines import pipeline
+
+    rng = np.random.default_rng(seed)
+    fill = pipeline("fill-mask", model_dir)
+    sentences = [s for d in documents for s in d if 40 <= len(s) <= 110 and s[-1] == "."]
+    rows = []
+    for index in rng.choice(len(sentences), min(400, len(sentences)), replace=False):
+        words = sentences[index].split()
+        candidates = [i for i, w in enumerate(words[1:-1], 1) if w.isalpha() and len(w) > 3]
+        if not candidates:
+            continue
+        position = int(rng.choice(candidates))
+        masked = " ".join(words[:position] + ["[MASK]"] + words[position + 1:])
+        top = fill(masked, top_k=5)
+        rows.append({"text": masked, "answer": words[position].lower(),
+                     "top5": [(r["token_str"], round(r["score"], 3)) for r in top]})
+        if len(rows) == count:
+            break
+    return rows
+
+
+def write_card(output, facts):
+    """The model card (README.md) from the measured facts."""
+    examples = "\n".join(
+        f"| {r['text']} | {r['answer']} | {', '.join(f'{t} ({s:.2f})' for t, s in r['top5'])} |"
+        for r in facts["fill_mask_examples"])
+    arch = facts["architecture"]
+    card = f"""# albert-tiny-en
+
+A small English ALBERT pre-trained from scratch by albert-keras' own pipeline, so that the
+library's examples, tests and main job run on a real model with no network. It is a
+teaching and smoke-test model, far weaker than `albert-base-v2`: use it to see the whole
+story work, not for production accuracy.
+
+## Model
+| | |
+|---|---|
+| architecture | ALBERT (factorized embedding, one shared layer group) |
+| embedding / hidden / intermediate | {arch['embedding_size']} / {arch['hidden_size']} / {arch['intermediate_size']} |
+| attention heads | {arch['num_attention_heads']} |
+| layer applications | {arch['num_hidden_layers']} (all share one layer's weights) |
+| vocabulary | {facts['vocab_size']} SentencePiece unigram pieces, lower-cased, trained on the same corpus |
+| parameters | {facts['parameters']:,} ({facts['weights_mb']:.1f} MB float32 safetensors, MLM + SOP heads included) |
+
+## Data
+English Wikipedia prose: one whole dump part (page ids 56,564,557-57,025,637, text of a 2021
+dump, cleaned by WikiExtractor; see `../shared/data/enwiki_extract/SOURCE.md`), text
+**CC BY-SA 3.0, Wikipedia contributors**. {facts['train_documents']:,} documents trained on;
+every {HELD_OUT_EVERY}th document ({facts['held_out_documents']:,}) held out and never seen by the
+tokenizer or the model. The weights are a derived work of that text; the card and weights are
+shared under CC BY-SA 3.0 as well.
+
+## Training
+SOP + n-gram MLM examples as in the ALBERT paper (15% of tokens, n <= 3, whole words), sequence
+length {facts['max_seq_length']}, {facts['train_examples']:,} training examples; LAMB, peak learning rate
+{facts['learning_rate']}, batch {facts['batch_size']}, {facts['steps']} steps with 10% warm-up and linear decay;
+{facts['train_minutes']:.0f} minutes on 2 CPU cores (TensorFlow 2.21, albert-keras).
+
+## Held-out evaluation ({facts['eval_examples']:,} examples from held-out documents)
+| | before training | after training |
+|---|---|---|
+| MLM accuracy | {facts['eval_before']['mlm_accuracy']:.3f} | {facts['eval_after']['mlm_accuracy']:.3f} |
+| MLM loss | {facts['eval_before']['mlm_loss']:.3f} | {facts['eval_after']['mlm_loss']:.3f} |
+| SOP accuracy | {facts['eval_before']['sop_accuracy']:.3f} | {facts['eval_after']['sop_accuracy']:.3f} |
+
+Fill-mask on held-out sentences (one word masked; the model's top 5 and scores):
+
+| text | masked word | top 5 |
+|---|---|---|
+{examples}
+
+## Reproduce
+```
+{facts['command']}
+```
+"""
+    with open(os.path.join(output, "README.md"), "w", encoding="utf-8") as handle:
+        handle.write(card)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", nargs="+",
+                        default=["../shared/data/enwiki_extract/*.txt.gz"])
+    parser.add_argument("--output", default="albert_keras/assets/albert-tiny-en")
+    parser.add_argument("--work", default="/tmp/albert-tiny-en-work")
+    parser.add_argument("--vocab-size", type=int, default=8000)
+    parser.add_argument("--spm-sentences", type=int, default=300000)
+    parser.add_argument("--max-documents", type=int, default=60000)
+    parser.add_argument("--max-seq-length", type=int, default=128)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--steps", type=int, default=1600)
+    parser.add_argument("--learning-rate", type=float, default=2e-3)
+    parser.add_argument("--eval-steps", type=int, default=50)
+    args = parser.parse_args(argv)
+
+    from albert_keras import AlbertConfig
+    from albert_keras.data.pretraining import write_pretraining_shards
+    from albert_keras.tokenization import AlbertTokenizer
+    from albert_keras.training.pretrain import pretrain
+
+    os.makedirs(args.work, exist_ok=True)
+    spiece = os.path.join(args.work, "spiece.model")
+    train_docs, held_docs = split_documents(args.corpus, args.max_documents)
+    print(f"{len(train_docs)} training documents, {len(held_docs)} held out")
+    if stage(args.work, "vocabulary"):
+        started = time.time()
+        train_vocabulary(train_docs, spiece, args.vocab_size, args.spm_sentences)
+        mark(args.work, "vocabulary", {"seconds": time.time() - started})
+    tokenizer = AlbertTokenizer(spiece)
+    shards = {}
+    for name, docs in (("train", train_docs), ("held_out", held_docs)):
+        shards[name] = os.path.join(args.work, f"shards-{name}")
+        if stage(args.work, f"shards-{name}"):
+            manifest = write_pretraining_shards(
+                docs, tokenizer, shards[name], max_seq_length=args.max_seq_length,
+                seed=0 if name == "train" else 1, examples_per_shard=10000)
+            mark(args.work, f"shards-{name}", manifest)
+        print(f"{name}: {read_mark(args.work, f'shards-{name}')['num_examples']} examples")
+    config = AlbertConfig(vocab_size=tokenizer.vocab_size, **ARCHITECTURE)
+    if stage(args.work, "pretrain"):
+        started = time.time()
+        result = pretrain(os.path.join(shards["train"], "*.tfrecord"),
+                          os.path.join(args.work, "run"), config, steps=args.steps,
+                          batch_size=args.batch_size, max_seq_length=args.max_seq_length,
+                          learning_rate=args.learning_rate, steps_per_epoch=100,
+                          eval_files=os.path.join(shards["held_out"], "*.tfrecord"),
+                          eval_steps=args.eval_steps, verbose=2)
+        mark(args.work, "pretrain", {"seconds": time.time() - started,
+                                     "eval_before": result["eval_before"],
+                                     "eval_after": result["eval_after"]})
+    model_dir = os.path.join(args.work, "run", "model")
+    shutil.copy(spiece, os.path.join(model_dir, "spiece.model"))
+    trained = read_mark(args.work, "pretrain")
+    os.makedirs(args.output, exist_ok=True)
+    for name in ("config.json", "model.safetensors", "spiece.model"):
+        shutil.copy(os.path.join(model_dir, name), os.path.join(args.output, name))
+    weights = os.path.getsize(os.path.join(args.output, "model.safetensors"))
+    facts = {
+        "architecture": ARCHITECTURE, "vocab_size": tokenizer.vocab_size,
+        "parameters": weights // 4, "weights_mb": weights / 2**20,
+        "train_documents": len(train_docs), "held_out_documents": len(held_docs),
+        "max_seq_length": args.max_seq_length,
+        "train_examples": read_mark(args.work, "shards-train")["num_examples"],
+        "eval_examples": args.eval_steps * args.batch_size,
+        "learning_rate": args.learning_rate, "batch_size": args.batch_size, "steps": args.steps,
+        "train_minutes": trained["seconds"] / 60, "eval_before": trained["eval_before"],
+        "eval_after": trained["eval_after"],
+        "fill_mask_examples": fill_mask_examples(args.output, held_docs),
+        "command": "python scripts/train_albert_tiny.py " + " ".join(
+            f"--{k.replace('_', '-')} {' '.join(v) if isinstance(v, list) else v}"
+            for k, v in sorted(vars(args).items()) if k != "work"),
+    }
+    with open(os.path.join(args.output, "training_facts.json"), "w", encoding="utf-8") as handle:
+        json.dump(facts, handle, indent=1)
+    write_card(args.output, facts)
+    print(json.dumps({k: facts[k] for k in ("eval_before", "eval_after")}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
