@@ -1,6 +1,7 @@
 """`albert-keras` argument parsing and dispatch only; each subcommand is one entry of `COMMANDS`.
 
 Usage:
+    albert-keras fill-mask TEXT... | classify TEXT... | answer QUESTION CONTEXT [--model M]
     albert-keras convert SRC DST [--to hf|keras|keras-hub] [--task TASK] [--config JSON]
     albert-keras export saved-model|tflite MODEL_DIR OUT --task TASK [--quantize MODE]
     albert-keras pretrain ... / albert-keras finetune --task sst2|squad|ner|mc ...
@@ -144,8 +145,10 @@ def build_parser():
         sub.set_defaults(run=command.run)
     # Subcommand groups that live beside their code: training (pretrain, finetune), export.
     from albert_keras.export import cli as export_cli
+    from albert_keras.pipelines import cli as pipelines_cli
     from albert_keras.training import cli as training_cli
 
+    pipelines_cli.add_parsers(subparsers, parents=[common])
     training_cli.add_parsers(subparsers, parents=[common])
     export = export_cli.add_parser(subparsers)
     export.set_defaults(run=export_cli.run, verbose=False)

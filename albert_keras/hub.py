@@ -4,6 +4,7 @@ import logging
 import os
 
 from albert_keras.presets import HUB_REPOS
+from albert_keras.shipped import shipped_path
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ def resolve_file(path_or_name: str, filename: str, required: bool = True):
         FileNotFoundError: the folder lacks the file, or the hub cannot be reached
             and the file is not in the local cache (the message says which).
     """
+    if not os.path.isdir(path_or_name):
+        path_or_name = shipped_path(path_or_name) or path_or_name  # bundled models by name
     if os.path.isdir(path_or_name):
         path = os.path.join(path_or_name, filename)
         if os.path.isfile(path):

@@ -1,0 +1,79 @@
+"""The `fill-mask`, `classify` and `answer` subcommands: a pipeline on text from the command line.
+
+With no `--model` each uses the model shipped inside the package (`albert_keras.shipped`),
+so they run offline on a fresh machine; `--model` takes any hub name or hub-layout folder.
+
+    albert-keras fill-mask "The capital of France is [MASK]."
+    albert-keras classify "a gripping, beautifully acted film" "a dull mess"
+    albert-keras answer --model path/to/squad-albert "Who?" "Ada wrote it."
+"""
+
+COMMANDS = {
+    "fill-mask": ("fill-mask", "predict the [MASK] tokens of each TEXT (top-k tokens and scores)"),
+    "classify": ("text-classification", "classify each TEXT (label and score)"),
+    "answer": ("question-answering", "answer QUESTION from CONTEXT (text, score, character span)"),
+}
+
+
+def add_parsers(subparsers, parents=()):
+    """Adds the pipeline subcommands to an argparse subparsers object."""
+    for name, (task, help_text) in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=help_text, description=help_text,
+                                    parents=list(parents))
+        if name == "answer":
+            sub.add_argument("question", metavar="QUESTION")
+            sub.add_argument("context", metavar="CONTEXT")
+        else:
+            sub.add_argument("texts", metavar="TEXT", nargs="+")
+        sub.add_argument("--model", help="hub name or hub-layout folder; default: the shipped "
+                         "model for the task" if name != "answer" else "hub name or folder of "
+                         "an AlbertForQuestionAnswering model")
+        sub.add_argument("--top-k", type=int, default=5 if name == "fill-mask" else 1)
+        sub.add_argument("--json", action="store_true", help="print the raw results as JSON")
+        sub.set_defaults(run=run, command=name, task=task)
+
+
+def _load(args):
+    from albert_keras.pipelines import pipeline
+    from albert_keras.shipped import default_model
+
+    model = args.model or default_model(args.task)
+    return model, pipeline(args.task, model)
+
+
+def run(args):
+    """Runs the pipeline on the arguments and prints one block per input; returns 0."""
+    import json
+
+    model, pipe = _load(args)
+    if args.command == "answer":
+        results = [pipe(question=args.question, context=args.context, top_k=args.top_k)]
+        inputs = [args.question]
+    else:
+        results = [pipe(text, top_k=args.top_k) for text in args.texts]
+        inputs = args.texts
+    if args.json:
+        print(json.dumps(results, indent=1, default=float))
+        return 0
+    print(f"model: {model}")
+    for text, result in zip(inputs, results):
+        print(f"\n{text}")
+        for line in _format(args.command, result):
+            print(f"  {line}")
+    return 0
+
+
+def _format(command, result):
+    rows = result if isinstance(result, list) else [result]
+    if command == "fill-mask":
+        if rows and isinstance(rows[0], list):  # several [MASK]s: one list each
+            for i, group in enumerate(rows, 1):
+                yield f"[MASK] {i}:"
+                yield from (f"  {r['score']:.3f}  {r['token_str']}" for r in group)
+            return
+        yield from (f"{r['score']:.3f}  {r['token_str']}" for r in rows)
+    elif command == "classify":
+        yield from (f"{r['label']}  {r['score']:.3f}" for r in rows)
+    else:
+        yield from (f"{r['answer']!r}  score {r['score']:.3f}  chars {r['start']}-{r['end']}"
+                    for r in rows)

@@ -1,0 +1,42 @@
+"""The models that ship inside the package (`albert_keras/assets/`), usable by name with no network.
+
+`from_pretrained("albert-tiny-en")`, `pipeline("fill-mask", "albert-tiny-en")` and the
+`albert-keras` commands resolve these names to the bundled folders before asking the
+Hugging Face hub; each folder has a model card (`README.md`) saying how it was trained.
+
+Example:
+>>> from albert_keras.shipped import SHIPPED_MODELS, shipped_path
+>>> sorted(SHIPPED_MODELS)[0]
+'albert-tiny-en'
+"""
+
+import os
+
+ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
+SHIPPED_MODELS = {
+    "albert-tiny-en": "pre-trained (MLM + SOP) on English Wikipedia by scripts/train_albert_tiny.py",
+    "albert-tiny-en-sst2": "albert-tiny-en fine-tuned on SST-2 (sentiment) by "
+                           "scripts/finetune_albert_tiny.py",
+}
+# What a command uses when no --model is given.
+DEFAULT_MODELS = {"fill-mask": "albert-tiny-en", "feature-extraction": "albert-tiny-en",
+                  "text-classification": "albert-tiny-en-sst2"}
+
+
+def shipped_path(name):
+    """The bundled folder of a shipped model name, or None for any other name."""
+    if name not in SHIPPED_MODELS:
+        return None
+    path = os.path.join(ASSETS, name)
+    if not os.path.isfile(os.path.join(path, "config.json")):
+        raise FileNotFoundError(f"the shipped model {name!r} is missing from {ASSETS}; "
+                                "reinstall albert-keras")
+    return path
+
+
+def default_model(task):
+    """The shipped model a task uses by default."""
+    if task not in DEFAULT_MODELS:
+        raise ValueError(f"no shipped model for {task!r}; pass --model (shipped models: "
+                         f"{', '.join(DEFAULT_MODELS)})")
+    return DEFAULT_MODELS[task]
