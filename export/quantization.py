@@ -30,6 +30,11 @@ class Mode:
     min_cosine: float = 0.0
     min_label_agreement: float = 0.0
 
+    @property
+    def int16_activations(self):
+        """True for 16x8 (int16 activations, int8 weights)."""
+        return tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8 in self.ops
+
     def configure(self, converter, representative_dataset=None):
         """Applies this mode's settings to a `tf.lite.TFLiteConverter`."""
         converter.target_spec.supported_ops = list(self.ops)

@@ -53,7 +53,7 @@ def convert(model, task, mode, sequence_length, num_choices=None, calibration=No
     serve, spec = tflite_function(model, task, sequence_length, num_choices)
     with tempfile.TemporaryDirectory(prefix="albert-tflite-") as tmp:
         path = os.path.join(tmp, "saved_model")
-        with quantizable_mask(mode):  # tracing happens in write_out
+        with quantizable_graph(mode):  # tracing happens in write_out
             archive = keras.export.ExportArchive()
             archive.track(model)
             archive.add_endpoint("serving_default", serve, input_signature=spec)
@@ -76,21 +76,38 @@ def saved_model_input_order(path):
 
 
 @contextlib.contextmanager
-def quantizable_mask(mode):
-    """Traces the calibrated modes with a -1e4 additive attention mask.
+def quantizable_graph(mode):
+    """Traces the calibrated modes with two float-equivalent substitutions.
 
-    `AlbertModel` adds float32's minimum (-3.4e38, transformers parity) at padding. In
-    float that is the same as -1e4 (exp underflows to 0 either way), but full-integer
-    quantization puts the mask and the scores into one int8/int16 range: calibrated
-    over [-3.4e38, 0] the LiteRT kernels abort (SIGABRT) on the resulting scales. So
-    int8/int16x8 graphs are traced with BERT's original -10000.0.
+    1. A -1e4 additive attention mask. `AlbertModel` adds float32's minimum (-3.4e38,
+       transformers parity) at padding. In float that equals -1e4 (exp underflows to 0
+       either way), but full-integer quantization puts the mask and the scores into one
+       int8/int16 range: calibrated over [-3.4e38, 0] the LiteRT kernels abort (SIGABRT).
+    2. For int16 activations, LayerNorm's variance as mean(d * d) with d = x - mean (SUB,
+       MUL) instead of TF's SQUARED_DIFFERENCE: the 16x8 quantizer marks
+       SQUARED_DIFFERENCE int16, but LiteRT has no int16 kernel for it ("SquaredDifference
+       only supports FLOAT32 and INT32") and the file fails at run time.
     """
     if not mode.calibrate:
         yield
         return
-    saved = albert_model._MASK_MIN["float32"]
+    from keras.src.backend.tensorflow import nn as tf_nn
+
+    saved_mask, saved_moments = albert_model._MASK_MIN["float32"], tf_nn.moments
     albert_model._MASK_MIN["float32"] = -10000.0
+    if mode.int16_activations:
+        tf_nn.moments = _moments_without_squared_difference
     try:
         yield
     finally:
-        albert_model._MASK_MIN["float32"] = saved
+        albert_model._MASK_MIN["float32"], tf_nn.moments = saved_mask, saved_moments
+
+
+def _moments_without_squared_difference(x, axes, keepdims=False, synchronized=False):
+    """`tf.nn.moments` built from SUB and MUL (the same values in float32)."""
+    mean = tf.reduce_mean(x, axes, keepdims=True)
+    centered = x - mean
+    variance = tf.reduce_mean(centered * centered, axes, keepdims=True)
+    if not keepdims:
+        mean, variance = tf.squeeze(mean, axes), tf.squeeze(variance, axes)
+    return mean, variance

@@ -1,6 +1,7 @@
 """AlbertEmbeddings: V x E word / position / token-type tables, LayerNorm, dropout, E -> H projection."""
 
 import keras
+import tensorflow as tf
 from keras import ops
 
 from albert_keras.layers.initializers import normal_initializer
@@ -86,18 +87,29 @@ class AlbertEmbeddings(keras.layers.Layer):
     def call(self, input_ids=None, token_type_ids=None, position_ids=None, inputs_embeds=None,
              training=False):
         if inputs_embeds is None:
-            inputs_embeds = self.word_embeddings(input_ids)  # (batch, seq, E)
+            inputs_embeds = self._lookup(self.word_embeddings, input_ids)  # (batch, seq, E)
         seq_length = ops.shape(inputs_embeds)[1]
         if position_ids is None:
             position_ids = ops.expand_dims(ops.arange(seq_length, dtype="int32"), 0)  # (1, seq)
         if token_type_ids is None:
             token_type_ids = ops.zeros_like(position_ids)
         # Same summation order as transformers: words + types, then positions.
-        embeddings = inputs_embeds + self.token_type_embeddings(token_type_ids)
-        embeddings = embeddings + self.position_embeddings(position_ids)
+        embeddings = inputs_embeds + self._lookup(self.token_type_embeddings, token_type_ids)
+        embeddings = embeddings + self._lookup(self.position_embeddings, position_ids)
         embeddings = self.LayerNorm(embeddings)
         embeddings = self.dropout(embeddings, training=training)
         return self.embedding_hidden_mapping_in(embeddings)  # (batch, seq, H)
+
+    def _lookup(self, table, ids):
+        """Rows of an Embedding's table: a plain GATHER on the int32 ids.
+
+        `keras.layers.Embedding` (`ops.take`) first maps negative ids with LESS / ADD /
+        SELECT on the token ids; TFLite's 16x8 quantizer then asks for calibration ranges
+        of the int32 input and fails. Ids are range-checked by the models, so no mapping
+        is needed; the values are the same.
+        """
+        rows = tf.gather(table.embeddings, ops.cast(ids, "int32"))
+        return ops.cast(rows, table.compute_dtype)
 
     def compute_output_shape(self, input_shape=None):
         return tuple(input_shape or (None, None))[:2] + (self.hidden_size,)

@@ -115,3 +115,45 @@ def test_default_lowering_file_is_rejected(make_model_dir, export_texts, classif
     row = verify.verify_tflite(str(bad), "text-classification", quantization.MODES["float32"],
                                features, reference, latency_runs=1)
     assert not row.passed, row
+
+
+def test_int16x8_converts_with_int16_activations(make_model_dir, export_texts, tmp_path):
+    """16x8: int16 activation tensors, int8 weights, no SQUARED_DIFFERENCE; close to Keras.
+
+    TF 2.21's 16x8 quantizer failed on the int32 ids ("Max and min for dynamic tensors")
+    while the embedding lookup mapped negative ids, and LiteRT had no int16 kernel for
+    the SQUARED_DIFFERENCE of LayerNorm; both are gone from the traced graph.
+    """
+    from ai_edge_litert.interpreter import Interpreter
+
+    report = _export(make_model_dir, export_texts, tmp_path, "text-classification", "int16x8")
+    row = report.result("int16x8")
+    assert row.passed, report.table()
+    assert row.min_cosine >= 0.999 and row.label_agreement == 1.0, report.table()
+    interpreter = Interpreter(model_path=row.artifact)
+    types = {t["dtype"].__name__ for t in interpreter.get_tensor_details()}
+    ops = {o["op_name"] for o in interpreter._get_ops_details()}
+    assert {"int16", "int8"} <= types
+    assert "SQUARED_DIFFERENCE" not in ops
+
+
+def test_quantizable_graph_substitutions_are_float_equivalent():
+    """The -1e4 mask and the SUB/MUL variance traced for int16x8 give the float outputs."""
+    import tensorflow as tf
+
+    from albert_keras import AlbertConfig, AlbertModel
+    from albert_keras.export import tflite
+
+    model = AlbertModel(AlbertConfig(vocab_size=99, embedding_size=16, hidden_size=32,
+                                     num_hidden_layers=2, num_attention_heads=4,
+                                     intermediate_size=37))
+    rng = np.random.default_rng(0)
+    ids = rng.integers(3, 99, (2, 9)).astype("int32")
+    mask = np.ones_like(ids)
+    mask[1, 5:] = 0
+    plain = tf.function(lambda i, m: model(input_ids=i, attention_mask=m)["last_hidden_state"])
+    expected = plain(ids, mask).numpy()
+    with tflite.quantizable_graph(quantization.MODES["int16x8"]):
+        traced = tf.function(lambda i, m: model(input_ids=i, attention_mask=m)["last_hidden_state"])
+        got = traced(ids, mask).numpy()
+    np.testing.assert_allclose(got, expected, atol=1e-5)
