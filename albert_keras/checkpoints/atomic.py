@@ -27,6 +27,7 @@ def atomic_directory(destination, last=("config.json",)):
     parent = os.path.dirname(destination)
     os.makedirs(parent, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(destination)}.tmp-", dir=parent)
+    _default_permissions(tmp, 0o777)  # mkdtemp's 0700 would be the new folder's mode
     try:
         yield tmp
         if not os.path.exists(destination):
@@ -42,6 +43,13 @@ def atomic_directory(destination, last=("config.json",)):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _default_permissions(path, mode=0o666):
+    """The mode a plain `open` / `mkdir` would give (mkstemp's 0600 hides files from others)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, mode & ~umask)
+
+
 def atomic_write_bytes(path, data):
     """Writes `data` to `path` through a temporary file and a rename."""
     directory = os.path.dirname(os.path.abspath(path))
@@ -50,6 +58,7 @@ def atomic_write_bytes(path, data):
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        _default_permissions(tmp)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -1,0 +1,35 @@
+"""Atomic writes: all or nothing, and files readable as a plain write would leave them."""
+
+import os
+import stat
+
+import pytest
+
+from albert_keras.checkpoints.atomic import atomic_directory, atomic_write_bytes
+
+
+def _mode(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_written_files_and_folders_get_the_umask_mode(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        atomic_write_bytes(str(tmp_path / "a.bin"), b"x")
+        with atomic_directory(str(tmp_path / "model")) as tmp:
+            with open(os.path.join(tmp, "config.json"), "w") as handle:
+                handle.write("{}")
+    finally:
+        os.umask(umask)
+    assert _mode(tmp_path / "a.bin") == 0o644  # mkstemp alone gives 0600
+    assert _mode(tmp_path / "model") == 0o755  # mkdtemp alone gives 0700
+    assert (tmp_path / "a.bin").read_bytes() == b"x"
+
+
+def test_a_failed_write_leaves_nothing(tmp_path):
+    with pytest.raises(RuntimeError):
+        with atomic_directory(str(tmp_path / "model")) as tmp:
+            with open(os.path.join(tmp, "model.safetensors"), "wb") as handle:
+                handle.write(b"half")
+            raise RuntimeError("crash")
+    assert os.listdir(tmp_path) == []
