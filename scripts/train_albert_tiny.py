@@ -98,13 +98,23 @@ def write_card(output, facts):
         f"| {r['text']} | {r['answer']} | {', '.join(f'{t} ({s:.2f})' for t, s in r['top5'])} |"
         for r in facts["fill_mask_examples"])
     arch = facts["architecture"]
+    first_choices = {r["top5"][0][0] for r in facts["fill_mask_examples"]}
+    limitation = ""
+    if len(first_choices) <= 2:  # the same guess whatever the sentence
+        limitation = (
+            "\n**Limitation: no context learned yet.** After this short run the model "
+            f"predicts the corpus' most frequent tokens ({', '.join(sorted(first_choices))}) "
+            "whatever the sentence: its held-out MLM accuracy is that of a context-free "
+            "frequency guess (the unigram plateau of early MLM training). It ships so that the "
+            "pipelines, commands and exports run offline on real trained weights; contextual "
+            "predictions need a longer run of the command below (more `--steps`).\n")
     card = f"""# albert-tiny-en
 
 A small English ALBERT pre-trained from scratch by albert-keras' own pipeline, so that the
 library's examples, tests and main job run on a real model with no network. It is a
 teaching and smoke-test model, far weaker than `albert-base-v2`: use it to see the whole
 story work, not for production accuracy.
-
+{limitation}
 ## Model
 | | |
 |---|---|
