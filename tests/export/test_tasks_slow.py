@@ -111,6 +111,7 @@ def test_quantized_trained_classifier(make_model_dir, export_texts, tmp_path):
     Measured in three runs (2 cores, TF 2.21; eval accuracy 0.867-0.917): cosine float16
     1.00000, dynamic 0.99998-1.00000, int8 0.977-0.993; label agreement 1.0 / 1.0 /
     0.942-0.992; accuracy drop 0 / 0 / 0-0.009. int8 bounds keep a margin below that.
+    int16x8 (one run): cosine 0.997, label agreement 0.983, accuracy 0.933 vs 0.917.
     """
     folder, eval_texts, eval_labels = _trained_classifier(make_model_dir, export_texts)
     report = export.export_tflite(folder, str(tmp_path), "text-classification",
@@ -123,7 +124,7 @@ def test_quantized_trained_classifier(make_model_dir, export_texts, tmp_path):
     for mode, cosine, agreement, drop in (("float16", 0.9999, 1.0, 0.0),
                                           ("dynamic", 0.99, 0.97, 0.03),
                                           ("int8", 0.95, 0.9, 0.05),
-                                          ("int16x8", 0.999, 0.97, 0.03)):
+                                          ("int16x8", 0.99, 0.95, 0.03)):
         row = report.result(mode)
         assert row.min_cosine >= cosine and row.label_agreement >= agreement, report.table()
         assert row.accuracy_keras - row.accuracy_artifact <= drop, report.table()
