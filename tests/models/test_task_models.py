@@ -40,14 +40,17 @@ def test_backbone_keras_contract(tmp_path):
 
 def test_fit_learns_with_labels_inside_the_features_dict():
     """transformers' TF style: labels travel in the features dict, compile gets no loss."""
+    keras.utils.set_random_seed(0)
     kwargs = _config("AlbertForSequenceClassification")
     inputs, labels = make_batch("AlbertForSequenceClassification", kwargs, batch=6, seq=8)
     model = albert_keras.AlbertForSequenceClassification(AlbertConfig(**kwargs))
     dataset = tf.data.Dataset.from_tensor_slices({**inputs, **labels}).batch(6).repeat()
     model.compile(optimizer=keras.optimizers.Adam(3e-3))
-    history = model.fit(dataset, steps_per_epoch=15, epochs=1, verbose=0)
+    initial = model.evaluate(dataset, steps=1, verbose=0)
+    model.fit(dataset, steps_per_epoch=30, epochs=1, verbose=0)
     final = model.evaluate(dataset, steps=1, verbose=0)
-    assert final < history.history["loss"][0] / 2  # it memorises 6 examples
+    # It memorises 6 examples: measured final/initial 0.06-0.08 over seeds 0-5.
+    assert final < initial / 4
 
 
 def test_user_loss_and_metrics_apply_to_the_logits():
