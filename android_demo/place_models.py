@@ -1,0 +1,195 @@
+"""Put the .tflite files of `albert-keras export tflite` into the Android app's assets, with models.json.
+
+    python android_demo/place_models.py EXPORT_DIR [EXPORT_DIR ...] [--assets DIR] [--modes M ...]
+
+An export folder holds `albert-<task>-<mode>.tflite` files and `albert-<task>-report.json`
+(export/README.md). For the two tasks the app has screens for (text-classification and
+question-answering) every file is checked (a TFLite flatbuffer carrying the Task Library's
+`spiece.model`, and `labels.txt` for a classifier; verification passed; a question-answering
+file exported at the 384 tokens BertQuestionAnswerer fills), copied into the assets folder, and
+described in `models.json`, which the app's `ModelCatalog` reads:
+
+    {"format": 1, "models": [{"task", "mode", "file", "size_bytes", "labels",
+      "sequence_length", "accuracy", "latency_ms", "label_agreement", "min_cosine"}, ...]}
+
+The assets folder then holds exactly the models placed by this run: .tflite files listed in a
+previous models.json and not placed again are removed. Exit status: 0 placed, 1 a file was
+refused (nothing written), 2 bad arguments or no model found.
+"""
+
+import argparse
+import io
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_ASSETS = os.path.join(HERE, "app", "src", "main", "assets")
+MANIFEST = "models.json"
+FORMAT = 1
+TASKS = ("text-classification", "question-answering")
+QA_SEQUENCE_LENGTH = 384  # BertQuestionAnswerer's kMaxSeqLen: it always fills 384 tokens
+FILE_NAME = re.compile(r"^albert-(?P<task>[a-z-]+?)-(?P<mode>float32|float16|dynamic|int8|int16x8)"
+                       r"\.tflite$")
+
+
+class PlacementError(ValueError):
+    """An export file that the app could not run; the message names the file and the fix."""
+
+
+def associated_files(data):
+    """{name: bytes} of the files packed after the flatbuffer (spiece.model, labels.txt)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return {name: archive.read(name) for name in archive.namelist()}
+    except zipfile.BadZipFile:
+        return {}
+
+
+def read_reports(folder):
+    """{(task, mode): (report dict, result dict)} from every albert-*-report.json of a folder."""
+    rows = {}
+    for name in sorted(os.listdir(folder)):
+        if not (name.startswith("albert-") and name.endswith("-report.json")):
+            continue
+        with open(os.path.join(folder, name), encoding="utf-8") as handle:
+            report = json.load(handle)
+        for result in report.get("results", []):
+            if result.get("format") == "tflite":
+                rows[(report["task"], result["mode"])] = (report, result)
+    return rows
+
+
+def sequence_length_from_file(path):
+    """The token length of the `ids` input, read from the flatbuffer (used without a report)."""
+    from tensorflow.lite.python import schema_py_generated as schema  # lazy: TF is heavy
+
+    with open(path, "rb") as handle:
+        model = schema.Model.GetRootAsModel(handle.read(), 0)
+    graph = model.Subgraphs(0)
+    return int(graph.Tensors(graph.Inputs(0)).Shape(1))
+
+
+def describe(path, task, mode, reports, include_failed=False):
+    """The models.json entry of one export file; raises PlacementError if the app cannot run it."""
+    name = os.path.basename(path)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if data[4:8] != b"TFL3":
+        raise PlacementError(f"{path}: not a TFLite file (no TFL3 identifier)")
+    files = associated_files(data)
+    if "spiece.model" not in files:
+        raise PlacementError(f"{path}: no spiece.model inside; the Task Library tokenizes with "
+                             "it (re-export with albert-keras export tflite)")
+    labels = []
+    if task == "text-classification":
+        if "labels.txt" not in files:
+            raise PlacementError(f"{path}: no labels.txt inside (BertNLClassifier's label names)")
+        labels = [line for line in files["labels.txt"].decode("utf-8").splitlines() if line]
+    report, result = reports.get((task, mode), (None, None))
+    if result is not None and not result.get("passed", True) and not include_failed:
+        raise PlacementError(f"{path}: failed its export verification "
+                             f"({'; '.join(result.get('failures', []))}); "
+                             "pass --include-failed to bundle it anyway")
+    length = int(report["sequence_length"]) if report else sequence_length_from_file(path)
+    if task == "question-answering" and length != QA_SEQUENCE_LENGTH:
+        raise PlacementError(f"{path}: sequence length {length}, but BertQuestionAnswerer "
+                             f"fills {QA_SEQUENCE_LENGTH} tokens; export with "
+                             f"--sequence-length {QA_SEQUENCE_LENGTH}")
+    entry = {"task": task, "mode": mode, "file": name, "size_bytes": len(data),
+             "labels": labels, "sequence_length": length}
+    if result is not None:
+        latency = (result.get("latency_ms") or {}).get("1")
+        cosines = [o["cosine"] for o in (result.get("outputs") or {}).values()]
+        entry.update({"accuracy": result.get("accuracy_artifact"), "latency_ms": latency,
+                      "label_agreement": result.get("label_agreement"),
+                      "min_cosine": min(cosines) if cosines else None})
+    return entry
+
+
+def collect(folders, modes=None, include_failed=False):
+    """[(source path, entry)] for every app-usable export file in the folders, and skip notes."""
+    found, notes, seen = [], [], {}
+    for folder in folders:
+        if not os.path.isdir(folder):
+            raise PlacementError(f"{folder}: not a folder")
+        reports = read_reports(folder)
+        for name in sorted(os.listdir(folder)):
+            match = FILE_NAME.match(name)
+            if not match:
+                continue
+            task, mode = match.group("task"), match.group("mode")
+            if task not in TASKS:
+                notes.append(f"skipped {name}: the app has no {task} screen")
+                continue
+            if modes and mode not in modes:
+                continue
+            if name in seen:
+                raise PlacementError(f"{name} is in both {seen[name]} and {folder}")
+            seen[name] = folder
+            path = os.path.join(folder, name)
+            found.append((path, describe(path, task, mode, reports, include_failed)))
+    return found, notes
+
+
+def place(folders, assets=DEFAULT_ASSETS, modes=None, include_failed=False):
+    """Copies the models into `assets` and writes models.json; returns the manifest dict."""
+    found, notes = collect(folders, modes, include_failed)
+    if not found:
+        raise FileNotFoundError(f"no albert-{{{','.join(TASKS)}}}-MODE.tflite file in "
+                                f"{', '.join(folders)}")
+    os.makedirs(assets, exist_ok=True)
+    old = os.path.join(assets, MANIFEST)
+    if os.path.isfile(old):
+        with open(old, encoding="utf-8") as handle:
+            previous = {m["file"] for m in json.load(handle).get("models", [])}
+        for stale in previous - {e["file"] for _, e in found}:
+            if os.path.isfile(os.path.join(assets, stale)):
+                os.remove(os.path.join(assets, stale))
+    for path, entry in found:
+        shutil.copyfile(path, os.path.join(assets, entry["file"]))
+    manifest = {"format": FORMAT, "models": [entry for _, entry in found]}
+    handle, tmp = tempfile.mkstemp(dir=assets, prefix=".models-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(manifest, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, old)
+    manifest["notes"] = notes
+    return manifest
+
+
+def main(argv=None):
+    """Command line; returns the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("export_dirs", nargs="+", help="folders written by albert-keras export tflite")
+    parser.add_argument("--assets", default=DEFAULT_ASSETS,
+                        help="the app's assets folder (default: %(default)s)")
+    parser.add_argument("--modes", nargs="+", metavar="MODE",
+                        help="only these quantization modes (default: every exported one)")
+    parser.add_argument("--include-failed", action="store_true",
+                        help="also bundle files that failed export verification (--no-strict)")
+    args = parser.parse_args(argv)
+    try:
+        manifest = place(args.export_dirs, args.assets, args.modes, args.include_failed)
+    except PlacementError as error:
+        print(f"refused: {error}", file=sys.stderr)
+        return 1
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for note in manifest["notes"]:
+        print(note)
+    for entry in manifest["models"]:
+        print(f"placed {entry['file']} ({entry['task']}, {entry['mode']}, "
+              f"{entry['size_bytes'] / 1e6:.2f} MB, length {entry['sequence_length']})")
+    print(f"wrote {os.path.join(args.assets, MANIFEST)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
