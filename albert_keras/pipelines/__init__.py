@@ -1,15 +1,20 @@
 """Task pipelines in the style of transformers' `pipeline()`.
 
 - `base`: Pipeline, tokenization + length-sorted batching + runtime, written once.
-- `runtimes`: KerasRuntime (one tf.function, no retracing per shape).
+- `runtimes`: KerasRuntime (one tf.function, no retracing per shape), SavedModelRuntime
+  (the export's token-id signature), TFLiteRuntime (LiteRT, row by row at the file's length).
+- `artifacts`: what an exported SavedModel / TFLite file records (task, tokenizer, labels, config).
 - `fill_mask`, `text_classification`, `token_classification`, `question_answering`,
   `feature_extraction`: one pipeline each.
 """
 
+import os
+
+from albert_keras.pipelines import artifacts
 from albert_keras.pipelines.feature_extraction import FeatureExtractionPipeline
 from albert_keras.pipelines.fill_mask import FillMaskPipeline
 from albert_keras.pipelines.question_answering import QuestionAnsweringPipeline
-from albert_keras.pipelines.runtimes import KerasRuntime
+from albert_keras.pipelines.runtimes import KerasRuntime, SavedModelRuntime, TFLiteRuntime
 from albert_keras.pipelines.text_classification import TextClassificationPipeline
 from albert_keras.pipelines.token_classification import TokenClassificationPipeline
 
@@ -26,17 +31,31 @@ TASKS = {
 
 
 def pipeline(task, model, tokenizer=None, batch_size=8, **kwargs):
-    """A ready pipeline for `task` on a model folder / hub id or a loaded Keras model.
+    """A ready pipeline for `task` on a model folder, hub id, SavedModel, TFLite file or model.
+
+    `model` is detected: a `.tflite` file runs in LiteRT (`TFLiteRuntime`), a SavedModel
+    from `albert_keras.export` (its `NAME/VERSION/` folder, or `NAME/` for the highest
+    version) through its token-id signature (`SavedModelRuntime`), anything else is a
+    hub-layout folder or hub id loaded as a Keras model. The results are the same on
+    all three for a float model; the artifacts truncate at their fixed sequence length.
 
     Args:
         task: one of `TASKS` (transformers' names).
-        model: a hub-layout folder or hub id (weights + config + `spiece.model`),
-            or an ALBERT Keras model (then pass `tokenizer`).
-        tokenizer: `AlbertTokenizer`; read from `model`'s folder when omitted.
+        model: a path or hub id as above, an ALBERT Keras model (then pass
+            `tokenizer`), or a runtime (`KerasRuntime`, `SavedModelRuntime`,
+            `TFLiteRuntime`).
+        tokenizer: `AlbertTokenizer`; read from `model` (its folder, or the
+            SentencePiece model inside the artifact) when omitted.
+        batch_size: int. Items per forward pass. Defaults to 8.
+        **kwargs: passed to the pipeline class (e.g. `max_length`).
 
     Example:
-    >>> # fill = pipeline("fill-mask", model="albert-base-v2")
-    >>> # fill("The capital of France is [MASK].")[0]["token_str"]
+    >>> # pipeline("fill-mask", model="out/albert-fill-mask-float32.tflite")("A [MASK].")
+    >>> try:
+    ...     pipeline("summarization", model="albert-base-v2")
+    ... except ValueError as error:
+    ...     print(str(error)[:34])
+    Unknown task 'summarization'; choo
     """
     import albert_keras
     from albert_keras.tokenization import AlbertTokenizer
@@ -44,15 +63,30 @@ def pipeline(task, model, tokenizer=None, batch_size=8, **kwargs):
     if task not in TASKS:
         raise ValueError(f"Unknown task {task!r}; choose one of {sorted(TASKS)}")
     pipeline_class, model_class = TASKS[task]
-    if isinstance(model, str):
-        if tokenizer is None:
-            tokenizer = AlbertTokenizer.from_pretrained(model)
-        model = getattr(albert_keras, model_class).from_pretrained(model)
+    if isinstance(model, (str, os.PathLike)):
+        path = os.fspath(model)
+        if path.endswith(".tflite") or artifacts.is_tflite(path):
+            model = TFLiteRuntime(path)
+        elif artifacts.saved_model_version(path):
+            model = SavedModelRuntime(path)
+        else:
+            if tokenizer is None:
+                tokenizer = AlbertTokenizer.from_pretrained(path)
+            model = getattr(albert_keras, model_class).from_pretrained(path)
+    runtime = model if isinstance(model, RUNTIMES) else KerasRuntime(model)
+    if isinstance(runtime, (SavedModelRuntime, TFLiteRuntime)):
+        exported = runtime.task
+        if exported is not None and TASKS.get(exported, (None, exported))[1] != model_class:
+            raise ValueError(f"{runtime.path} was exported for {exported!r}, not {task!r}")
+        tokenizer = tokenizer or runtime.tokenizer
     if tokenizer is None:
-        raise ValueError("Pass the tokenizer along with a model object")
-    return pipeline_class(KerasRuntime(model), tokenizer, batch_size=batch_size, **kwargs)
+        raise ValueError("Pass the tokenizer along with a model object (or an artifact "
+                         "without a SentencePiece model inside)")
+    return pipeline_class(runtime, tokenizer, batch_size=batch_size, **kwargs)
 
 
-__all__ = ["pipeline", "TASKS", "KerasRuntime", "FillMaskPipeline", "TextClassificationPipeline",
+RUNTIMES = (KerasRuntime, SavedModelRuntime, TFLiteRuntime)
+
+__all__ = ["pipeline", "TASKS", "KerasRuntime", "SavedModelRuntime", "TFLiteRuntime", "FillMaskPipeline", "TextClassificationPipeline",
            "TokenClassificationPipeline", "QuestionAnsweringPipeline",
            "FeatureExtractionPipeline"]

@@ -16,8 +16,9 @@ class Pipeline:
         runtime: callable mapping a features dict of numpy arrays to outputs.
         tokenizer: `AlbertTokenizer`.
         batch_size: int. Items per forward pass. Defaults to 8.
-        max_length: int. Longest sequence fed to the model. Defaults to the
-            model's `max_position_embeddings`.
+        max_length: int. Longest sequence fed to the model (longer text is
+            truncated). Defaults to the longest the runtime takes: the model's
+            `max_position_embeddings`, or an exported artifact's fixed length.
     """
 
     token_outputs = ()  # outputs with a sequence axis, trimmed back to each item's length
@@ -27,7 +28,11 @@ class Pipeline:
         self.tokenizer = tokenizer
         self.config = runtime.config
         self.batch_size = batch_size
-        self.max_length = max_length or self.config.max_position_embeddings
+        limit = runtime_limit(runtime)
+        if max_length is not None and max_length > limit:
+            raise ValueError(f"max_length={max_length} is more than the model takes: at most "
+                             f"{limit} tokens")
+        self.max_length = max_length or limit
 
     def preprocess(self, item, **kwargs):
         raise NotImplementedError
@@ -73,3 +78,8 @@ class Pipeline:
             padded[key] = np.array([list(r[key]) + [fill] * (width - len(r[key])) for r in rows],
                                    dtype="int32")
         return padded
+
+
+def runtime_limit(runtime):
+    """The longest token sequence a runtime takes (an artifact's length, or the model's)."""
+    return getattr(runtime, "max_length", None) or runtime.config.max_position_embeddings

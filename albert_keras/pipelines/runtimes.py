@@ -1,7 +1,29 @@
-"""One predict interface over the places a model can live (a Keras model now; SavedModel / TFLite plug in)."""
+"""One predict interface over the places a model can live: a Keras model, a SavedModel, a TFLite file.
+
+Each runtime has `.config` (an `AlbertConfig`), `.max_length` (the longest sequence it
+takes) and `__call__(features) -> {name: numpy array}`, with transformers' input and
+output names, so a pipeline never knows which one it runs on.
+"""
+
+import os
 
 import numpy as np
 import tensorflow as tf
+
+from albert_keras.pipelines import artifacts
+from albert_keras.tokenization import AlbertTokenizer
+
+TOKEN_INPUTS = ("input_ids", "attention_mask", "token_type_ids")  # transformers' names
+TFLITE_INPUTS = ("ids", "mask", "segment_ids")  # the export's TFLite names, in the same order
+LABELS_FILE = "labels.txt"  # TFLite associated file: label names, one per line
+MODEL_OUTPUTS = ("logits", "start_logits", "end_logits", "last_hidden_state", "pooler_output")
+
+
+def _has_sequence_axis(name, array):
+    """True for outputs shaped (batch, seq, ...): token logits, QA logits, hidden states."""
+    if name in ("start_logits", "end_logits"):
+        return True
+    return name in ("logits", "last_hidden_state") and array.ndim == 3
 
 
 class KerasRuntime:
@@ -28,6 +50,7 @@ class KerasRuntime:
     def __init__(self, model):
         self.model = model
         self.config = model.config
+        self.max_length = self.config.max_position_embeddings
         rank = 3 if type(model).__name__ == "AlbertForMultipleChoice" else 2
         spec = tf.TensorSpec([None] * rank, tf.int32)
         self._forward = tf.function(self._call, input_signature=[spec, spec, spec])
@@ -43,3 +66,169 @@ class KerasRuntime:
         args = [tf.constant(np.asarray(features[k]), tf.int32)
                 for k in ("input_ids", "attention_mask", "token_type_ids")]
         return {k: v.numpy() for k, v in self._forward(*args).items()}
+
+
+class _ArtifactRuntime:
+    """What the SavedModel and TFLite runtimes share: fixed length, id check, padding."""
+
+    def _check(self, features):
+        """The int32 features, after checking them against the artifact's limits."""
+        arrays = {k: np.asarray(features[k], np.int32) for k in TOKEN_INPUTS}
+        width = arrays["input_ids"].shape[1]
+        if width > self.max_length:
+            raise ValueError(f"{width} tokens do not fit {self.source}: its fixed sequence "
+                             f"length is {self.max_length} tokens (export it with a larger "
+                             "sequence_length, or pass max_length<={self.max_length})")
+        ids = arrays["input_ids"]
+        if ids.size and (ids.max() >= self.config.vocab_size or ids.min() < 0):
+            raise ValueError(f"token id {int(ids.max())} >= vocab_size {self.config.vocab_size}")
+        return arrays, width
+
+    def _pad(self, arrays):
+        """Each feature padded to the artifact's length with zeros (pad id, no attention)."""
+        width = arrays["input_ids"].shape[1]
+        return {k: np.pad(v, [(0, 0), (0, self.max_length - width)]) for k, v in arrays.items()}
+
+    @staticmethod
+    def _trim(outputs, width):
+        """Outputs with a sequence axis cut back to the features' width."""
+        return {k: (v[:, :width] if _has_sequence_axis(k, v) else v) for k, v in outputs.items()}
+
+
+class SavedModelRuntime(_ArtifactRuntime):
+    """Runs a SavedModel written by `albert_keras.export.export_saved_model`.
+
+    It calls the token-id signature (`tokens`), whose sequence length is fixed at
+    export: each batch is padded to it and the outputs are cut back. The tokenizer is
+    the SentencePiece model inside the SavedModel, the label names those its graph
+    returns; `tensorflow_text` must be importable (the in-graph tokenizer's ops).
+
+    Args:
+        path: str. The `NAME/VERSION/` folder, or the `NAME/` folder (the highest
+            version is used).
+
+    Example:
+    >>> import tempfile
+    >>> from albert_keras.pipelines import SavedModelRuntime
+    >>> try:
+    ...     SavedModelRuntime(tempfile.mkdtemp())
+    ... except ValueError as error:
+    ...     print(str(error)[-45:])
+    has no SavedModel (saved_model.pb) in it or in a version folder
+    """
+
+    def __init__(self, path):
+        import tensorflow_text  # noqa: F401 - registers the in-graph tokenizer's ops
+
+        self.path = artifacts.saved_model_version(path)
+        if self.path is None:
+            raise ValueError(f"{path!r} has no SavedModel (saved_model.pb) in it or in a "
+                             "version folder")
+        self.source = f"the SavedModel {self.path}"
+        self.task = artifacts.saved_model_task(self.path)
+        self._loaded = tf.saved_model.load(self.path)
+        if "tokens" not in self._loaded.signatures:
+            raise ValueError(f"{self.path} has no 'tokens' signature (not a SavedModel from "
+                             "albert_keras.export)")
+        self._function = self._loaded.signatures["tokens"]
+        _, spec = self._function.structured_input_signature
+        self.max_length = int(spec["input_ids"].shape[-1])
+        self.tokenizer = AlbertTokenizer(artifacts.saved_model_spiece(self.path))
+        outputs = self._function.structured_outputs
+        vocab = len(self.tokenizer)
+        labels = None
+        if self.task == "fill-mask":
+            vocab = int(outputs["logits"].shape[-1])
+        elif "logits" in outputs and self.task in ("text-classification",
+                                                   "token-classification"):
+            labels = artifacts.saved_model_labels(self._function,
+                                                  int(outputs["logits"].shape[-1]))
+        self.config = artifacts.artifact_config(artifacts.saved_model_config_file(self.path),
+                                                vocab, self.max_length, labels)
+
+    def __call__(self, features):
+        """`features`: dict of int arrays (batch, seq) with seq <= `max_length`."""
+        arrays, width = self._check(features)
+        padded = {k: tf.constant(v) for k, v in self._pad(arrays).items()}
+        outputs = self._function(**padded)
+        return self._trim({k: v.numpy() for k, v in outputs.items() if k in MODEL_OUTPUTS},
+                          width)
+
+
+class TFLiteRuntime(_ArtifactRuntime):
+    """Runs a `.tflite` file written by `albert_keras.export.export_tflite` in LiteRT.
+
+    The file takes batch 1 at a fixed sequence length: each row is padded to that
+    length, run alone, and its outputs are cut back to the row's width. Outputs get the
+    names the pipelines read: a text-classification file's `probability` (softmax)
+    becomes `logits` = log-probabilities, whose softmax is the same probabilities.
+    The tokenizer and label names are read from the file's metadata.
+
+    Args:
+        path: str. The `.tflite` file.
+        num_threads: int. LiteRT interpreter threads. Defaults to 1.
+
+    Example:
+    >>> import os, tempfile
+    >>> from albert_keras.pipelines import TFLiteRuntime
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.tflite")
+    >>> with open(path, "wb") as handle:
+    ...     _ = handle.write(b"not a flatbuffer")
+    >>> try:
+    ...     TFLiteRuntime(path)
+    ... except ValueError as error:
+    ...     print(str(error)[-32:])
+    is not a TFLite file (no TFL3)
+    """
+
+    def __init__(self, path, num_threads=1):
+        from ai_edge_litert.interpreter import Interpreter
+
+        if not artifacts.is_tflite(path):
+            raise ValueError(f"{path!r} is not a TFLite file (no TFL3)")
+        self.path = os.fspath(path)
+        self.source = f"the TFLite file {self.path}"
+        with open(self.path, "rb") as handle:
+            data = handle.read()
+        self.task, files = artifacts.tflite_metadata(data)
+        interpreter = Interpreter(model_content=data, num_threads=num_threads)
+        self._runner = interpreter.get_signature_runner()
+        inputs = self._runner.get_input_details()
+        if set(inputs) != set(TFLITE_INPUTS):
+            raise ValueError(f"{self.path} takes {sorted(inputs)}, not {list(TFLITE_INPUTS)} "
+                             "(not a file from albert_keras.export)")
+        shape = inputs["ids"]["shape"]
+        if len(shape) != 2:
+            raise ValueError(f"{self.path} takes ids of shape {list(shape)}; pipelines need "
+                             "(1, sequence_length)")
+        self.max_length = int(shape[1])
+        outputs = self._runner.get_output_details()
+        self.tokenizer = None
+        if artifacts.SPIECE_FILE in files:
+            self.tokenizer = AlbertTokenizer(files[artifacts.SPIECE_FILE])
+        labels = files.get(LABELS_FILE)
+        labels = labels.decode("utf-8").splitlines() if labels else None
+        width = {k: int(v["shape"][-1]) for k, v in outputs.items()}
+        vocab = width["logits"] if self.task == "fill-mask" else (
+            len(self.tokenizer) if self.tokenizer else None)
+        self.config = artifacts.artifact_config(files.get(artifacts.CONFIG_FILE), vocab,
+                                                self.max_length, labels)
+        if "probability" in outputs and (width["probability"] == 1 or self.config.problem_type
+                                         in ("regression", "multi_label_classification")):
+            raise ValueError(f"{self.path} outputs softmax probabilities: the scores of a "
+                             "regression, one-label or multi-label classifier cannot be "
+                             "recovered from them; use the SavedModel or the Keras model")
+
+    def __call__(self, features):
+        """`features`: dict of int arrays (batch, seq) with seq <= `max_length`."""
+        arrays, width = self._check(features)
+        padded = self._pad(arrays)
+        rows = []
+        for i in range(len(padded["input_ids"])):
+            rows.append(self._runner(**{name: padded[key][i:i + 1] for key, name in
+                                        zip(TOKEN_INPUTS, TFLITE_INPUTS)}))
+        outputs = {k: np.concatenate([row[k] for row in rows]) for k in rows[0]} if rows else {}
+        if "probability" in outputs:
+            with np.errstate(divide="ignore"):  # log(0) = -inf: softmax gives it 0 again
+                outputs["logits"] = np.log(outputs.pop("probability"))
+        return self._trim(outputs, width)
