@@ -1,0 +1,172 @@
+"""Every pipeline gives the same results on the Keras model, its SavedModel and its float32 TFLite file.
+
+The Keras pipelines are checked against transformers in test_pipelines.py; here each
+exported artifact (written by `albert_keras.export`) must reproduce them: the same labels,
+tokens and spans, scores within 1e-5. The Keras pipeline gets `max_length` equal to the
+artifacts' fixed length, so all three truncate long text at the same token.
+"""
+
+import numpy as np
+import pytest
+
+from albert_keras.cli import main
+from albert_keras.export import export_saved_model, export_tflite
+from albert_keras.pipelines import SavedModelRuntime, TFLiteRuntime, pipeline
+from tests.pipelines.test_pipelines import _close
+
+LENGTH = 32  # the artifacts' fixed sequence length (the models take 64)
+MODEL_CLASS = {"fill-mask": "AlbertForMaskedLM",
+               "text-classification": "AlbertForSequenceClassification",
+               "token-classification": "AlbertForTokenClassification",
+               "question-answering": "AlbertForQuestionAnswering",
+               "feature-extraction": "AlbertModel"}
+LONG = ("the river seine flows through paris, the capital of france, and it was a major route "
+        "of trade for centuries while the city grew along both of its banks, from the old "
+        "island in the middle to the hills in the north [MASK]")
+CONTEXT = ("the river seine flows through paris, the capital of france. it was a major route of "
+           "trade for centuries and the city grew along both of its banks.")
+# (call arguments, keyword arguments) per task: short and truncated text, batches, pairs.
+CALLS = {
+    "fill-mask": [(("The capital of France is [MASK].",), {"top_k": 4}),
+                  (("the [MASK] river flows through the [MASK] of the city",), {"top_k": 3}),
+                  ((["He was born in [MASK] in 1850", "a [MASK]", "[MASK] of the city"],),
+                   {"top_k": 2})],
+    "text-classification": [((["a gripping, beautifully acted film", "dull", LONG],),
+                             {"top_k": None}),
+                            (({"text": "is it raining?", "text_pair": "the streets are wet"},),
+                             {})],
+    "token-classification": [((["john smith lives in new york city", LONG],),
+                              {"aggregation_strategy": a}) for a in ("none", "simple")],
+    "question-answering": [((), {"question": q, "context": CONTEXT, "top_k": 3,
+                                 "max_answer_len": 8})
+                           for q in ("what flows through paris?", "what grew along the banks?")],
+    "feature-extraction": [((["short", LONG],), {"return_tensors": True})],
+}
+
+
+@pytest.fixture(scope="module")
+def exported(hf_folder_factory, tmp_path_factory):
+    """`make(task, saved_model=True)` -> (hub folder, SavedModel NAME folder or None, .tflite)."""
+    made = {}
+
+    def make(task, saved_model=True):
+        if (task, saved_model) not in made:
+            folder, *_ = hf_folder_factory(MODEL_CLASS[task])
+            out = tmp_path_factory.mktemp(task)
+            export_tflite(folder, str(out), task, sequence_length=LENGTH, latency_runs=0)
+            saved = None
+            if saved_model:
+                export_saved_model(folder, str(out), task, sequence_length=LENGTH)
+                saved = str(out / f"albert-{task}")
+            made[task, saved_model] = (folder, saved, str(out / f"albert-{task}-float32.tflite"))
+        return made[task, saved_model]
+
+    return make
+
+
+def _same(task, ours, keras):
+    """Identical pipeline results; feature vectors within 1e-5."""
+    if task == "feature-extraction":
+        assert len(ours) == len(keras)
+        for a, b in zip(ours, keras):
+            assert a.shape == b.shape
+            np.testing.assert_allclose(a, b, atol=1e-5)
+    else:
+        _close(ours, keras)
+
+
+def _assert_same_results(task, keras, *artifacts):
+    for args, kwargs in CALLS[task]:
+        expected = keras(*args, **kwargs)
+        for pipe in artifacts:
+            _same(task, pipe(*args, **kwargs), expected)
+
+
+# ------------------------------------------------------------------ fast: one fill-mask file
+@pytest.fixture(scope="module")
+def fill_mask(exported):
+    """(Keras pipeline at the file's length, TFLite pipeline, .tflite path)."""
+    folder, _, tflite = exported("fill-mask", saved_model=False)
+    return pipeline("fill-mask", model=folder, max_length=LENGTH), pipeline(
+        "fill-mask", model=tflite), tflite
+
+
+def test_tflite_fill_mask_equals_keras(fill_mask):
+    keras, lite, _ = fill_mask
+    assert isinstance(lite.runtime, TFLiteRuntime)
+    assert lite.max_length == LENGTH and lite.config.vocab_size == keras.config.vocab_size
+    _assert_same_results("fill-mask", keras, lite)
+
+
+def test_tflite_truncates_at_its_length_as_keras_does(fill_mask):
+    keras, lite, _ = fill_mask
+    text = "[MASK] " + LONG  # 40-odd tokens: cut to the file's 32, the first mask kept
+    _close(lite(text, top_k=3), keras(text, top_k=3))
+    with pytest.raises(ValueError, match=r"No \[MASK\] in the input"):
+        lite(LONG)  # its only mask lies past token 32, on both runtimes
+    with pytest.raises(ValueError, match=r"No \[MASK\] in the input"):
+        keras(LONG)
+
+
+def test_tflite_longer_than_its_length_is_a_clear_error(fill_mask):
+    keras, _, tflite = fill_mask
+    with pytest.raises(ValueError, match=rf"max_length=48 is more than the model takes: at "
+                                         rf"most {LENGTH} tokens"):
+        pipeline("fill-mask", model=tflite, max_length=48)
+    runtime = TFLiteRuntime(tflite)
+    features = keras.tokenizer([LONG], max_length=40, truncation=True)
+    with pytest.raises(ValueError, match=rf"40 tokens do not fit the TFLite file .*fixed "
+                                         rf"sequence length is {LENGTH} tokens"):
+        runtime({k: np.array(v) for k, v in features.items()})
+
+
+def test_tflite_runtime_reads_tokenizer_and_task_from_the_file(fill_mask):
+    keras, lite, tflite = fill_mask
+    runtime = lite.runtime
+    assert runtime.task == "fill-mask"
+    text = "the quick brown fox, 1,000 times"
+    assert runtime.tokenizer(text) == keras.tokenizer(text)
+    with pytest.raises(ValueError, match="exported for 'fill-mask', not 'text-classification'"):
+        pipeline("text-classification", model=tflite)
+
+
+def test_runtime_rejects_ids_outside_the_vocabulary(fill_mask):
+    _, lite, _ = fill_mask
+    vocab = lite.config.vocab_size
+    features = {"input_ids": np.array([[2, vocab, 3]]), "attention_mask": np.ones((1, 3)),
+                "token_type_ids": np.zeros((1, 3))}
+    with pytest.raises(ValueError, match=f"token id {vocab} >= vocab_size {vocab}"):
+        lite.runtime(features)
+
+
+def test_fill_mask_command_takes_a_tflite_file(fill_mask, capsys):
+    import json
+
+    keras, _, tflite = fill_mask
+    text = "the quick brown [MASK] jumps"
+    assert main(["fill-mask", "--model", tflite, "--top-k", "3", "--json", text]) == 0
+    _close(json.loads(capsys.readouterr().out)[0], keras(text, top_k=3))
+
+
+def test_not_an_artifact_is_named(tmp_path):
+    bad = tmp_path / "model.tflite"
+    bad.write_bytes(b"not a flatbuffer at all")
+    with pytest.raises(ValueError, match="is not a TFLite file"):
+        pipeline("fill-mask", model=str(bad))
+    with pytest.raises(ValueError, match="has no SavedModel"):
+        SavedModelRuntime(str(tmp_path))
+
+
+# ------------------------------------------------------------------ slow: every task, all three
+@pytest.mark.slow
+@pytest.mark.parametrize("task", list(CALLS))
+def test_pipeline_is_identical_on_keras_saved_model_and_tflite(exported, task):
+    folder, saved, tflite = exported(task)
+    keras = pipeline(task, model=folder, max_length=LENGTH)
+    on_saved = pipeline(task, model=saved)  # NAME/ folder: its highest version
+    on_tflite = pipeline(task, model=tflite)
+    assert isinstance(on_saved.runtime, SavedModelRuntime)
+    assert on_saved.runtime.path.endswith("1") and on_saved.max_length == LENGTH
+    if task in ("text-classification", "token-classification"):
+        assert on_saved.config.id2label == on_tflite.config.id2label == keras.config.id2label
+    _assert_same_results(task, keras, on_saved, on_tflite)
