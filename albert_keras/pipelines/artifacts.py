@@ -34,6 +34,15 @@ def saved_model_version(path):
 
     Returns None when `path` is neither a SavedModel folder nor a folder of numbered
     SavedModel versions (TF Serving's `NAME/` layout).
+
+    Example:
+    >>> import os, tempfile
+    >>> base = tempfile.mkdtemp()
+    >>> for version in ("1", "2", "10"):
+    ...     os.makedirs(os.path.join(base, version))
+    ...     open(os.path.join(base, version, "saved_model.pb"), "wb").close()
+    >>> os.path.basename(saved_model_version(base))
+    '10'
     """
     if not os.path.isdir(path):
         return None

@@ -1,11 +1,13 @@
 """The `fill-mask`, `classify` and `answer` subcommands: a pipeline on text from the command line.
 
 With no `--model` each uses the model shipped inside the package (`albert_keras.shipped`),
-so they run offline on a fresh machine; `--model` takes any hub name or hub-layout folder.
+so they run offline on a fresh machine; `--model` takes any hub name or hub-layout folder,
+or an exported SavedModel folder or `.tflite` file (`albert-keras export ...`).
 
     albert-keras fill-mask "The capital of France is [MASK]."
     albert-keras classify "a gripping, beautifully acted film" "a dull mess"
     albert-keras answer --model path/to/squad-albert "Who?" "Ada wrote it."
+    albert-keras classify --model out/albert-text-classification-float32.tflite "a dull mess"
 """
 
 COMMANDS = {
@@ -25,9 +27,10 @@ def add_parsers(subparsers, parents=()):
             sub.add_argument("context", metavar="CONTEXT")
         else:
             sub.add_argument("texts", metavar="TEXT", nargs="+")
-        sub.add_argument("--model", help="hub name or hub-layout folder; default: the shipped "
-                         "model for the task" if name != "answer" else "hub name or folder of "
-                         "an AlbertForQuestionAnswering model")
+        what = ("; default: the shipped model for the task" if name != "answer" else
+                " of an AlbertForQuestionAnswering model")
+        sub.add_argument("--model", help="hub name, hub-layout folder, exported SavedModel "
+                         "folder or .tflite file" + what)
         sub.add_argument("--top-k", type=int, default=5 if name == "fill-mask" else 1)
         sub.add_argument("--json", action="store_true", help="print the raw results as JSON")
         sub.set_defaults(run=run, command=name, task=task)

@@ -108,13 +108,13 @@ class SavedModelRuntime(_ArtifactRuntime):
             version is used).
 
     Example:
+    >>> # runtime = SavedModelRuntime("out/albert-fill-mask")  # highest version
+    >>> # runtime(runtime.tokenizer(["a [MASK]."], return_tensors="np"))["logits"].shape
     >>> import tempfile
-    >>> from albert_keras.pipelines import SavedModelRuntime
-    >>> try:
-    ...     SavedModelRuntime(tempfile.mkdtemp())
-    ... except ValueError as error:
-    ...     print(str(error)[-45:])
-    has no SavedModel (saved_model.pb) in it or in a version folder
+    >>> SavedModelRuntime(tempfile.mkdtemp())
+    Traceback (most recent call last):
+    ...
+    ValueError: '...' has no SavedModel (saved_model.pb) in it or in a version folder
     """
 
     def __init__(self, path):
@@ -169,16 +169,16 @@ class TFLiteRuntime(_ArtifactRuntime):
         num_threads: int. LiteRT interpreter threads. Defaults to 1.
 
     Example:
+    >>> # runtime = TFLiteRuntime("out/albert-text-classification-float32.tflite")
+    >>> # runtime.max_length, runtime.config.id2label  # (128, {0: 'negative', ...})
     >>> import os, tempfile
-    >>> from albert_keras.pipelines import TFLiteRuntime
     >>> path = os.path.join(tempfile.mkdtemp(), "model.tflite")
     >>> with open(path, "wb") as handle:
     ...     _ = handle.write(b"not a flatbuffer")
-    >>> try:
-    ...     TFLiteRuntime(path)
-    ... except ValueError as error:
-    ...     print(str(error)[-32:])
-    is not a TFLite file (no TFL3)
+    >>> TFLiteRuntime(path)
+    Traceback (most recent call last):
+    ...
+    ValueError: '...model.tflite' is not a TFLite file (no TFL3)
     """
 
     def __init__(self, path, num_threads=1):
