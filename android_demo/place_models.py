@@ -5,9 +5,10 @@
 An export folder holds `albert-<task>-<mode>.tflite` files and `albert-<task>-report.json`
 (export/README.md). For the two tasks the app has screens for (text-classification and
 question-answering) every file is checked (a TFLite flatbuffer carrying the Task Library's
-`spiece.model`, and `labels.txt` for a classifier; verification passed; a question-answering
-file exported at the 384 tokens BertQuestionAnswerer fills), copied into the assets folder, and
-described in `models.json`, which the app's `ModelCatalog` reads:
+`spiece.model`, and `labels.txt` for a classifier; a question-answering file exported at the
+384 tokens BertQuestionAnswerer fills), copied into the assets folder, and described in
+`models.json`, which the app's `ModelCatalog` reads. A file that failed the export's own
+verification (kept by `--no-strict`) is skipped with a note unless `--include-failed`.
 
     {"format": 1, "models": [{"task", "mode", "file", "size_bytes", "labels",
       "sequence_length", "accuracy", "latency_ms", "label_agreement", "min_cosine"}, ...]}
@@ -39,6 +40,10 @@ FILE_NAME = re.compile(r"^albert-(?P<task>[a-z-]+?)-(?P<mode>float32|float16|dyn
 
 class PlacementError(ValueError):
     """An export file that the app could not run; the message names the file and the fix."""
+
+
+class FailedVerification(Exception):
+    """An export file whose report row failed; skipped unless --include-failed."""
 
 
 def associated_files(data):
@@ -92,9 +97,9 @@ def describe(path, task, mode, reports, include_failed=False):
         labels = [line for line in files["labels.txt"].decode("utf-8").splitlines() if line]
     report, result = reports.get((task, mode), (None, None))
     if result is not None and not result.get("passed", True) and not include_failed:
-        raise PlacementError(f"{path}: failed its export verification "
-                             f"({'; '.join(result.get('failures', []))}); "
-                             "pass --include-failed to bundle it anyway")
+        raise FailedVerification(f"skipped {name}: failed its export verification "
+                                 f"({'; '.join(result.get('failures', []))}); "
+                                 "--include-failed bundles it anyway")
     length = int(report["sequence_length"]) if report else sequence_length_from_file(path)
     if task == "question-answering" and length != QA_SEQUENCE_LENGTH:
         raise PlacementError(f"{path}: sequence length {length}, but BertQuestionAnswerer "
@@ -132,7 +137,10 @@ def collect(folders, modes=None, include_failed=False):
                 raise PlacementError(f"{name} is in both {seen[name]} and {folder}")
             seen[name] = folder
             path = os.path.join(folder, name)
-            found.append((path, describe(path, task, mode, reports, include_failed)))
+            try:
+                found.append((path, describe(path, task, mode, reports, include_failed)))
+            except FailedVerification as skipped:
+                notes.append(str(skipped))
     return found, notes
 
 

@@ -118,7 +118,6 @@ def test_other_tasks_are_skipped_with_a_note(place_models, tmp_path, capsys):
               "--sequence-length 384"),
     ("no_spiece", "no spiece.model inside"),
     ("no_labels", "no labels.txt inside"),
-    ("failed", "failed its export verification (cosine 0.2 < 0.5)"),
     ("not_tflite", "not a TFLite file"),
 ])
 def test_unusable_files_are_refused_and_nothing_is_written(place_models, tmp_path, capsys,
@@ -131,8 +130,6 @@ def test_unusable_files_are_refused_and_nothing_is_written(place_models, tmp_pat
         _export(folder, "text-classification", ["dynamic"], files={"labels.txt": b"a\nb\n"})
     elif case == "no_labels":
         _export(folder, "text-classification", ["dynamic"], files={"spiece.model": SPIECE})
-    elif case == "failed":
-        _export(folder, "text-classification", ["float32", "int8"], failed=("int8",))
     else:
         with open(os.path.join(folder, "albert-text-classification-int8.tflite"), "wb") as h:
             h.write(b"PK\x03\x04 not a model")
@@ -142,10 +139,15 @@ def test_unusable_files_are_refused_and_nothing_is_written(place_models, tmp_pat
     assert not assets.exists()
 
 
-def test_failed_files_can_be_included_on_request(place_models, tmp_path):
+def test_files_that_failed_verification_are_skipped_unless_asked(place_models, tmp_path,
+                                                                 capsys):
     folder = _export(str(tmp_path / "out"), "text-classification", ["float32", "int8"],
                      failed=("int8",))
-    manifest = place_models.place([folder], str(tmp_path / "assets"), include_failed=True)
+    assert place_models.main([folder, "--assets", str(tmp_path / "assets")]) == 0
+    assert ("skipped albert-text-classification-int8.tflite: failed its export verification "
+            "(cosine 0.2 < 0.5)") in capsys.readouterr().out
+    assert not (tmp_path / "assets" / "albert-text-classification-int8.tflite").exists()
+    manifest = place_models.place([folder], str(tmp_path / "assets2"), include_failed=True)
     assert [m["mode"] for m in manifest["models"]] == ["float32", "int8"]
 
 
