@@ -87,6 +87,15 @@ def pipeline(task, model, tokenizer=None, batch_size=8, **kwargs):
 
 RUNTIMES = (KerasRuntime, SavedModelRuntime, TFLiteRuntime)
 
-__all__ = ["pipeline", "TASKS", "KerasRuntime", "SavedModelRuntime", "TFLiteRuntime", "FillMaskPipeline", "TextClassificationPipeline",
-           "TokenClassificationPipeline", "QuestionAnsweringPipeline",
-           "FeatureExtractionPipeline"]
+__all__ = [
+    "TASKS",
+    "FeatureExtractionPipeline",
+    "FillMaskPipeline",
+    "KerasRuntime",
+    "QuestionAnsweringPipeline",
+    "SavedModelRuntime",
+    "TFLiteRuntime",
+    "TextClassificationPipeline",
+    "TokenClassificationPipeline",
+    "pipeline",
+]

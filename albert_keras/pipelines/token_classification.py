@@ -34,7 +34,7 @@ class TokenClassificationPipeline(Pipeline):
 
     def postprocess(self, outputs, context, aggregation_strategy="none", ignore_labels=("O",),
                     **kwargs):
-        text, encoding = context
+        _, encoding = context
         ids = encoding["input_ids"][0]
         offsets = encoding["offset_mapping"][0]
         special = encoding["special_tokens_mask"][0]

@@ -8,9 +8,9 @@ artifacts' fixed length, so all three truncate long text at the same token.
 
 import numpy as np
 import pytest
+from albert_keras.export import export_saved_model, export_tflite
 
 from albert_keras.cli import main
-from albert_keras.export import export_saved_model, export_tflite
 from albert_keras.pipelines import SavedModelRuntime, TFLiteRuntime, pipeline
 from tests.pipelines.test_pipelines import _close
 
