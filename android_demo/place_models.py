@@ -8,7 +8,9 @@ question-answering) every file is checked (a TFLite flatbuffer carrying the Task
 `spiece.model`, and `labels.txt` for a classifier; a question-answering file exported at the
 384 tokens BertQuestionAnswerer fills), copied into the assets folder, and described in
 `models.json`, which the app's `ModelCatalog` reads. A file that failed the export's own
-verification (kept by `--no-strict`) is skipped with a note unless `--include-failed`.
+verification (kept by `--no-strict`) is skipped with a note unless `--include-failed`, and so
+is a file with an operator version the Task Library 0.4.4 runtime does not have
+(`TASK_LIBRARY_MAX_VERSIONS`) or of a mode it cannot run (`TASK_LIBRARY_UNSUPPORTED_MODES`).
 
     {"format": 1, "models": [{"task", "mode", "file", "size_bytes", "labels",
       "sequence_length", "accuracy", "latency_ms", "label_agreement", "min_cosine"}, ...]}
@@ -34,6 +36,15 @@ MANIFEST = "models.json"
 FORMAT = 1
 TASKS = ("text-classification", "question-answering")
 QA_SEQUENCE_LENGTH = 384  # BertQuestionAnswerer's kMaxSeqLen: it always fills 384 tokens
+# Operator versions above these are not in the TFLite runtime that tflite-support 0.4.4 and
+# org.tensorflow:tensorflow-lite-task-text:0.4.4 carry. Measured: TF 2.21's dynamic-range mode
+# writes FULLY_CONNECTED version 12 (per-channel int8 weights, float activations), which the
+# Task Library refuses ("Didn't find op for builtin opcode 'FULLY_CONNECTED' version '12'");
+# the same weights quantized per tensor give version 9, which it runs.
+TASK_LIBRARY_MAX_VERSIONS = {"FULLY_CONNECTED": 11}
+# Modes whose files the Task Library 0.4.4 loads but cannot run (measured on this export).
+TASK_LIBRARY_UNSUPPORTED_MODES = {
+    "int16x8": "the Task Library 0.4.4 runtime fails AllocateTensors() on its int16 kernels"}
 FILE_NAME = re.compile(r"^albert-(?P<task>[a-z-]+?)-(?P<mode>float32|float16|dynamic|int8|int16x8)"
                        r"\.tflite$")
 
@@ -42,8 +53,9 @@ class PlacementError(ValueError):
     """An export file that the app could not run; the message names the file and the fix."""
 
 
-class FailedVerification(Exception):
-    """An export file whose report row failed; skipped unless --include-failed."""
+class Skipped(Exception):
+    """An export file left out with a note: it failed verification, or the Task Library
+    0.4.4 runtime cannot load its operators."""
 
 
 def associated_files(data):
@@ -69,12 +81,28 @@ def read_reports(folder):
     return rows
 
 
+def operator_versions(data):
+    """{builtin operator name: highest version} of a .tflite flatbuffer."""
+    from tensorflow.lite.python import schema_py_generated as schema  # lazy: TF is heavy
+
+    names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
+    model = schema.Model.GetRootAsModel(data, 0)
+    versions = {}
+    for i in range(model.OperatorCodesLength()):
+        code = model.OperatorCodes(i)
+        name = names.get(max(code.BuiltinCode(), code.DeprecatedBuiltinCode()), "CUSTOM")
+        versions[name] = max(versions.get(name, 0), code.Version())
+    return versions
+
+
 def sequence_length_from_file(path):
     """The token length of the `ids` input, read from the flatbuffer (used without a report)."""
     from tensorflow.lite.python import schema_py_generated as schema  # lazy: TF is heavy
 
     with open(path, "rb") as handle:
         model = schema.Model.GetRootAsModel(handle.read(), 0)
+    if not model.SubgraphsLength():
+        raise PlacementError(f"{path}: no subgraph, and no export report beside it")
     graph = model.Subgraphs(0)
     return int(graph.Tensors(graph.Inputs(0)).Shape(1))
 
@@ -86,6 +114,14 @@ def describe(path, task, mode, reports, include_failed=False):
         data = handle.read()
     if data[4:8] != b"TFL3":
         raise PlacementError(f"{path}: not a TFLite file (no TFL3 identifier)")
+    if mode in TASK_LIBRARY_UNSUPPORTED_MODES:
+        raise Skipped(f"skipped {name}: {TASK_LIBRARY_UNSUPPORTED_MODES[mode]}")
+    too_new = {op: v for op, v in operator_versions(data).items()
+               if v > TASK_LIBRARY_MAX_VERSIONS.get(op, v)}
+    if too_new:
+        listed = ", ".join(f"{op} version {v}" for op, v in sorted(too_new.items()))
+        raise Skipped(f"skipped {name}: {listed} is newer than the Task Library 0.4.4 runtime "
+                      "loads (it refuses the file)")
     files = associated_files(data)
     if "spiece.model" not in files:
         raise PlacementError(f"{path}: no spiece.model inside; the Task Library tokenizes with "
@@ -97,7 +133,7 @@ def describe(path, task, mode, reports, include_failed=False):
         labels = [line for line in files["labels.txt"].decode("utf-8").splitlines() if line]
     report, result = reports.get((task, mode), (None, None))
     if result is not None and not result.get("passed", True) and not include_failed:
-        raise FailedVerification(f"skipped {name}: failed its export verification "
+        raise Skipped(f"skipped {name}: failed its export verification "
                                  f"({'; '.join(result.get('failures', []))}); "
                                  "--include-failed bundles it anyway")
     length = int(report["sequence_length"]) if report else sequence_length_from_file(path)
@@ -139,7 +175,7 @@ def collect(folders, modes=None, include_failed=False):
             path = os.path.join(folder, name)
             try:
                 found.append((path, describe(path, task, mode, reports, include_failed)))
-            except FailedVerification as skipped:
+            except Skipped as skipped:
                 notes.append(str(skipped))
     return found, notes
 

@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import pathlib
 import re
 import zipfile
 
@@ -13,10 +14,35 @@ from tests.android.conftest import ANDROID_DEMO
 SPIECE = b"\x0a\x05fake-spm"  # the script only checks that the file is packed, not its content
 
 
-def _tflite(files):
-    """Bytes shaped like an exported file: a flatbuffer header with TFL3, then the zip."""
+def _flatbuffer(operators=()):
+    """A minimal TFLite Model flatbuffer: only `operator_codes` [(builtin code, version)]."""
+    import flatbuffers
+
+    builder = flatbuffers.Builder(256)
+    codes = []
+    for code, version in operators:
+        builder.StartObject(4)  # OperatorCode: deprecated_builtin_code, custom_code, version, builtin_code
+        builder.PrependInt8Slot(0, min(code, 127), 0)
+        builder.PrependInt32Slot(2, version, 1)
+        builder.PrependInt32Slot(3, code, 0)
+        codes.append(builder.EndObject())
+    builder.StartVector(4, len(codes), 4)
+    for offset in reversed(codes):
+        builder.PrependUOffsetTRelative(offset)
+    vector = builder.EndVector()
+    builder.StartObject(8)  # Model: version, operator_codes, ...
+    builder.PrependUOffsetTRelativeSlot(1, vector, 0)
+    builder.Finish(builder.EndObject(), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+FULLY_CONNECTED = 9  # BuiltinOperator code in the TFLite schema
+
+
+def _tflite(files, operators=((FULLY_CONNECTED, 9),)):
+    """Bytes shaped like an exported file: a TFLite flatbuffer, then the zip of packed files."""
     out = io.BytesIO()
-    out.write(b"\x1c\x00\x00\x00TFL3" + bytes(56))
+    out.write(_flatbuffer(operators))
     with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_STORED) as archive:
         for name, data in files.items():
             archive.writestr(name, data)
@@ -24,7 +50,7 @@ def _tflite(files):
 
 
 def _export(folder, task, modes, length=128, labels=("negative", "positive"), failed=(),
-            files=None):
+            files=None, fc_versions=None):
     """An export folder as `albert-keras export tflite` writes it: files plus report JSON."""
     os.makedirs(folder, exist_ok=True)
     results = []
@@ -34,7 +60,8 @@ def _export(folder, task, modes, length=128, labels=("negative", "positive"), fa
             packed["labels.txt"] = ("\n".join(labels) + "\n").encode()
         path = os.path.join(folder, f"albert-{task}-{mode}.tflite")
         with open(path, "wb") as handle:
-            handle.write(_tflite(files if files is not None else packed))
+            handle.write(_tflite(files if files is not None else packed,
+                                 ((FULLY_CONNECTED, (fc_versions or {}).get(mode, 9)),)))
         results.append({"artifact": path, "format": "tflite", "mode": mode,
                         "size_bytes": os.path.getsize(path),
                         "outputs": {"probability": {"max_abs_diff": 1e-6, "cosine": 0.999 - i / 100}},
@@ -71,14 +98,14 @@ def test_places_models_and_writes_the_manifest(place_models, tmp_path):
     assert qa_entry["labels"] == [] and qa_entry["sequence_length"] == 384
     # The copies are byte-identical to the export.
     for name in by_file:
-        assert (assets / name).read_bytes() == open(os.path.join(
-            cls if "classification" in name else qa, name), "rb").read()
+        source = pathlib.Path(cls if "classification" in name else qa, name)
+        assert (assets / name).read_bytes() == source.read_bytes()
 
 
 def test_manifest_has_every_key_the_kotlin_catalog_reads(place_models, tmp_path):
     """The app's ModelCatalog.parse and this script must agree on the manifest's field names."""
-    source = open(os.path.join(ANDROID_DEMO, "core", "src", "main", "kotlin", "org",
-                               "albertkeras", "demo", "core", "ModelCatalog.kt")).read()
+    source = pathlib.Path(ANDROID_DEMO, "core", "src", "main", "kotlin", "org", "albertkeras",
+                          "demo", "core", "ModelCatalog.kt").read_text(encoding="utf-8")
     read = set(re.findall(r'(?:text|whole)\("(\w+)"\)|m\["(\w+)"\]', source))
     keys = {a or b for a, b in read}
     assert {"task", "mode", "file", "size_bytes", "sequence_length", "labels", "accuracy",
@@ -114,8 +141,8 @@ def test_other_tasks_are_skipped_with_a_note(place_models, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("case, message", [
-    ("qa128", "sequence length 128, but BertQuestionAnswerer fills 384 tokens; export with "
-              "--sequence-length 384"),
+    ("qa128", ("sequence length 128, but BertQuestionAnswerer fills 384 tokens; export with "
+               "--sequence-length 384")),
     ("no_spiece", "no spiece.model inside"),
     ("no_labels", "no labels.txt inside"),
     ("not_tflite", "not a TFLite file"),
@@ -155,3 +182,26 @@ def test_empty_folder_is_an_error(place_models, tmp_path, capsys):
     assert place_models.main([str(tmp_path), "--assets", str(tmp_path / "assets")]) == 2
     assert "no albert-{text-classification,question-answering}-MODE.tflite" in (
         capsys.readouterr().err)
+
+
+def test_operators_newer_than_the_task_library_runtime_are_skipped(place_models, tmp_path,
+                                                                   capsys):
+    folder = _export(str(tmp_path / "out"), "text-classification", ["float32", "dynamic"],
+                     fc_versions={"dynamic": 12})
+    data = pathlib.Path(folder, "albert-text-classification-dynamic.tflite").read_bytes()
+    assert place_models.operator_versions(data) == {"FULLY_CONNECTED": 12}
+    assert place_models.main([folder, "--assets", str(tmp_path / "assets")]) == 0
+    assert ("skipped albert-text-classification-dynamic.tflite: FULLY_CONNECTED version 12 is "
+            "newer than the Task Library 0.4.4 runtime loads") in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / "assets").glob("*.tflite")) == [
+        "albert-text-classification-float32.tflite"]
+
+
+def test_int16x8_is_skipped_because_the_task_library_cannot_run_it(place_models, tmp_path,
+                                                                   capsys):
+    folder = _export(str(tmp_path / "out"), "text-classification", ["float16", "int16x8"])
+    assert place_models.main([folder, "--assets", str(tmp_path / "assets")]) == 0
+    assert ("skipped albert-text-classification-int16x8.tflite: the Task Library 0.4.4 runtime "
+            "fails AllocateTensors()") in capsys.readouterr().out
+    assert [m["mode"] for m in json.loads((tmp_path / "assets" / "models.json").read_text())[
+        "models"]] == ["float16"]

@@ -37,8 +37,12 @@ class QaViewModel(app: Application) : AndroidViewModel(app) {
 
     init {
         viewModelScope.launch {
-            catalog = withContext(Dispatchers.IO) { BundledModels.load(app) }
-            selectMode(null)
+            try {
+                catalog = withContext(Dispatchers.IO) { BundledModels.load(app) }
+                selectMode(null)
+            } catch (bad: IllegalArgumentException) { // a models.json the catalog cannot read
+                mutableState.update { it.copy(error = "assets/models.json: ${bad.message}") }
+            }
         }
     }
 
