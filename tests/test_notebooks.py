@@ -1,12 +1,13 @@
 """The notebooks in notebooks/: stored clean (fast), and executed top to bottom offline (slow).
 
-The fast tests read each notebook with nbformat: it validates, stores no outputs or
-execution counts, and imports only the standard library, albert_keras and the
-distributions albert-keras itself requires (read from the installed metadata, so a
-notebook cannot rely on a package a user's `pip install albert-keras` lacks).
-The slow test runs each notebook in a fresh kernel with nbclient, from `notebooks/` (so
-its relative paths to the repository's data resolve), with TMPDIR pointed at a test
-folder so that what it writes disappears; the notebook file itself is never written.
+nbformat, nbclient and ipykernel (the kernel) are [test] dependencies. The fast tests read
+each notebook with nbformat: it validates, stores no outputs or execution counts, and
+imports only the standard library, albert_keras and the distributions albert-keras itself
+requires (read from the installed metadata, so a notebook cannot rely on a package that a
+user's `pip install albert-keras` lacks). The slow test runs each notebook in a fresh
+kernel with nbclient, from `notebooks/` (so its relative paths to the repository's data
+resolve), with TMPDIR pointed at a test folder so that what it writes disappears; the
+notebook file itself is never written.
 """
 
 import ast
@@ -17,9 +18,9 @@ import re
 import sys
 import time
 
+import nbclient
+import nbformat
 import pytest
-
-nbformat = pytest.importorskip("nbformat", reason="pip install -e '.[test]' (nbformat)")
 
 NOTEBOOKS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                              "notebooks")
@@ -87,9 +88,7 @@ def test_notebook_imports_only_what_the_package_provides(name):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_top_to_bottom(name, tmp_path, monkeypatch):
-    nbclient = pytest.importorskip("nbclient", reason="pip install -e '.[test]' (nbclient)")
     monkeypatch.setenv("TMPDIR", str(tmp_path))  # tempfile in the kernel writes under tmp_path
-    monkeypatch.setenv("MPLBACKEND", "Agg")
     notebook = _read(name)
     client = nbclient.NotebookClient(notebook, timeout=CELL_TIMEOUT_S, kernel_name="python3",
                                      resources={"metadata": {"path": NOTEBOOKS_DIR}})
