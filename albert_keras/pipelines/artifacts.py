@@ -63,16 +63,18 @@ def saved_model_task(path):
         return json.load(handle).get("task")
 
 
-def saved_model_spiece(path):
-    """The SentencePiece model bytes inside a SavedModel written by our export.
+def saved_model_tokenizer(path):
+    """The `AlbertTokenizer` of a SavedModel written by our export.
 
-    `assets.extra/spiece.model` when present; otherwise the `model` attribute of the
-    in-graph tokenizer's `SentencepieceOp` (tensorflow-text keeps the proto there).
+    From tokenizer files in `assets.extra/` when present (flags included); otherwise
+    from the `model` attribute of the in-graph tokenizer's `SentencepieceOp`
+    (tensorflow-text keeps the proto there) with ALBERT's default flags.
     """
-    beside = os.path.join(path, "assets.extra", SPIECE_FILE)
-    if os.path.isfile(beside):
-        with open(beside, "rb") as handle:
-            return handle.read()
+    from albert_keras.tokenization import AlbertTokenizer
+
+    extra = os.path.join(path, "assets.extra")
+    if os.path.isfile(os.path.join(extra, SPIECE_FILE)):
+        return AlbertTokenizer.from_pretrained(extra)
     from tensorflow.core.protobuf import saved_model_pb2
 
     proto = saved_model_pb2.SavedModel()
@@ -84,7 +86,7 @@ def saved_model_spiece(path):
             nodes.extend(function.node_def)
         for node in nodes:
             if node.op == "SentencepieceOp" and node.attr["model"].s:
-                return node.attr["model"].s
+                return AlbertTokenizer(node.attr["model"].s)
     raise ValueError(f"{path} holds no SentencePiece model (not a SavedModel from "
                      "albert_keras.export); pass tokenizer=")
 

@@ -133,7 +133,7 @@ class SavedModelRuntime(_ArtifactRuntime):
         self._function = self._loaded.signatures["tokens"]
         _, spec = self._function.structured_input_signature
         self.max_length = int(spec["input_ids"].shape[-1])
-        self.tokenizer = AlbertTokenizer(artifacts.saved_model_spiece(self.path))
+        self.tokenizer = artifacts.saved_model_tokenizer(self.path)
         outputs = self._function.structured_outputs
         vocab = len(self.tokenizer)
         labels = None

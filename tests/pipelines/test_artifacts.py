@@ -64,10 +64,21 @@ def test_saved_model_without_a_tokenizer_is_named(tmp_path):
 
     (tmp_path / "saved_model.pb").write_bytes(saved_model_pb2.SavedModel().SerializeToString())
     with pytest.raises(ValueError, match="holds no SentencePiece model .* pass tokenizer="):
-        artifacts.saved_model_spiece(str(tmp_path))
+        artifacts.saved_model_tokenizer(str(tmp_path))
 
 
 @pytest.mark.parametrize("name", ["albert_keras.pipelines", "albert_keras.pipelines.artifacts"])
 def test_docstring_examples_run(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_tokenizer_files_in_assets_extra_win(hf_folder_factory, tmp_path):
+    from albert_keras.tokenization import AlbertTokenizer
+
+    folder, *_ = hf_folder_factory("AlbertForMaskedLM")
+    tokenizer = AlbertTokenizer.from_pretrained(folder, do_lower_case=False)
+    tokenizer.save_pretrained(str(tmp_path / "assets.extra"))
+    loaded = artifacts.saved_model_tokenizer(str(tmp_path))
+    assert loaded.do_lower_case is False
+    assert loaded("Paris is Big") == tokenizer("Paris is Big")
