@@ -11,6 +11,10 @@ on the shipped albert-tiny-en weights with a seeded, UNTRAINED `qa_outputs` head
 compared as computations, not as answers to the questions.
 
 Measured here (2026-11-23, SST-2 dev, SQuAD sample of tests/data):
+- Dynamic-range files as TF 2.21 writes them are refused by the Task Library 0.4.4 runtime
+  (FULLY_CONNECTED version 12: per-channel int8 dense weights); with per-tensor dense weights
+  (version 9) they load. The agreement tests use those; export/quantization.py needs the change
+  (`_dense_weights_per_tensor` below). int16x8 files fail AllocateTensors() there (not tested).
 - Classifier: 20 of 872 SST-2 dev sentences (2.3%) are tokenized differently by the Task Library,
   because it only lower-cases ASCII before SentencePiece, while AlbertTokenizer (transformers')
   also turns `` and '' into " and strips accents ("naiveté" -> "naivete"). On the other 852
@@ -19,7 +23,7 @@ Measured here (2026-11-23, SST-2 dev, SQuAD sample of tests/data):
 - Question answering: the Task Library answers exactly what its own rule gives on the Keras
   model's logits (tests/android/task_library_reference.py), so the file, its metadata and the
   tokenizer inside are read as exported. Against our question-answering pipeline, the answer
-  texts agree on about half of the questions with the untrained head: the two decode
+  texts agree on 57 of 100 questions (float32) with the untrained head: the two decode
   differently (the Task Library ranks the 5 best starts x 5 best ends by logit sum with spans
   up to 32 tokens, and answers whole space-separated words, punctuation included; the pipeline
   ranks p(start) * p(end) over all spans up to max_answer_len), and tokenize differently (the
@@ -59,7 +63,8 @@ SCORE_ATOL = {"float32": 1e-5, "float16": 5e-3, "dynamic": 5e-2}
 MIN_LABEL_AGREEMENT = {"float32": 0.985, "float16": 0.985, "dynamic": 0.97}
 # Share of questions where the Task Library's answer equals its rule on the Keras logits.
 MIN_RULE_AGREEMENT = {"float32": 1.0, "dynamic": 0.9}
-MIN_PIPELINE_AGREEMENT = 0.4  # untrained head; measured 0.53 (float32)
+MIN_PIPELINE_AGREEMENT = 0.4  # untrained head; measured 0.57 (float32), 0.53 (dynamic)
+# Measured: rule agreement 1.00 (float32; same token span and logit sum), 0.95 (dynamic).
 
 
 @pytest.fixture(scope="module")
