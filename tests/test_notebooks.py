@@ -46,7 +46,7 @@ def _imported_modules(notebook):
     return names
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _provided_modules():
     """Modules importable after `pip install albert-keras`: stdlib, albert_keras, runtime deps."""
     required = set()
