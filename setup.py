@@ -31,6 +31,10 @@ TEST = [
     "scikit-learn>=1.4",
     "scipy>=1.11",
     "seqeval==1.2.2",  # an sdist that needs pip's PEP 517 build (pip >= 24)
+    # Executing the notebooks (tests/test_notebooks.py).
+    "nbclient==0.11.0",
+    "nbformat==5.11.1",
+    "ipykernel==7.4.0",
 ]
 DEV = TEST + ["ruff"]
 

@@ -95,7 +95,8 @@ def export_saved_model(model_dir, out, task, sequence_length=128, name=None, ver
     Signatures (names documented in export/README.md): `serving_default` (raw strings,
     tokenizer in the graph), `tokens` (input_ids, attention_mask, token_type_ids) and
     `tokenize`. The folder is verified in a fresh process before it is moved into place;
-    the report is written to `VERSION/assets.extra/export_report.json`.
+    the report, `config.json` and the tokenizer files are written to
+    `VERSION/assets.extra/`.
 
     Args:
         model_dir: str. Folder with config.json, model weights and spiece.model.
@@ -132,7 +133,12 @@ def export_saved_model(model_dir, out, task, sequence_length=128, name=None, ver
         report.results.append(result)
         if strict and not report.passed:
             raise ExportError(report)
-        report.save(os.path.join(tmp, "assets.extra", "export_report.json"))
+        extra = os.path.join(tmp, "assets.extra")
+        report.save(os.path.join(extra, "export_report.json"))
+        # What a client (or albert_keras.pipeline on this SavedModel) needs beyond the graph:
+        # the architecture and labels, and the tokenizer's settings (do_lower_case, ...).
+        model.config.to_json_file(os.path.join(extra, "config.json"))
+        tokenizer.save_pretrained(extra)
     _progress(progress, report.table())
     return report
 

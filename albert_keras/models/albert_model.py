@@ -22,6 +22,11 @@ class AlbertModel(AlbertPreTrainedModel):
     Args:
         config: AlbertConfig (or its dict, or a preset name).
         add_pooling_layer: bool. Build the [CLS] pooler. Defaults to True.
+        attention_mask_value: float or None. What is added to the attention scores
+            of padding positions. None (default): the dtype's most negative number,
+            as transformers does. Full-integer TFLite exports use a small value
+            (-30: padding still gets a weight below 1e-13) so that the scores plus
+            the mask fit one narrow int8 range.
 
     Call arguments: see `AlbertPreTrainedModel`.
 
@@ -44,8 +49,9 @@ class AlbertModel(AlbertPreTrainedModel):
     label_names = ()
     main_output = "last_hidden_state"
 
-    def __init__(self, config, add_pooling_layer=True, **kwargs):
+    def __init__(self, config, add_pooling_layer=True, attention_mask_value=None, **kwargs):
         self.add_pooling_layer = add_pooling_layer
+        self.attention_mask_value = attention_mask_value
         super().__init__(config, **kwargs)
 
     def _build_layers(self, config):
@@ -74,7 +80,8 @@ class AlbertModel(AlbertPreTrainedModel):
             self.pooler.build()
 
     def get_config(self):
-        return dict(super().get_config(), add_pooling_layer=self.add_pooling_layer)
+        return dict(super().get_config(), add_pooling_layer=self.add_pooling_layer,
+                    attention_mask_value=self.attention_mask_value)
 
     def _forward(self, features, training, output_attentions, output_hidden_states):
         hidden = self.embeddings(
@@ -85,7 +92,10 @@ class AlbertModel(AlbertPreTrainedModel):
         additive_mask = None
         if mask is not None:
             mask = ops.cast(mask, hidden.dtype)[:, None, None, :]  # (batch, 1, 1, seq)
-            additive_mask = (1.0 - mask) * _MASK_MIN[keras.backend.standardize_dtype(hidden.dtype)]
+            value = self.attention_mask_value
+            if value is None:
+                value = _MASK_MIN[keras.backend.standardize_dtype(hidden.dtype)]
+            additive_mask = (1.0 - mask) * value
         last, all_states, all_attentions = self.encoder(
             hidden, attention_mask=additive_mask, head_mask=self._head_mask(features["head_mask"]),
             training=training)

@@ -1,9 +1,9 @@
-"""The shipped SST-2 classifier through the float TFLite modes: SST-2 dev accuracy kept (slow).
+"""The shipped SST-2 classifier through every TFLite mode: SST-2 dev accuracy kept (slow).
 
-Full-integer int8 and int16x8 of this model are not yet usable: measured (calibration on
-200 Wikipedia sentences) int8 dev accuracy 0.517-0.522 and int16x8 0.532 against 0.760 in
-float, label agreement 0.53-0.56; adding short (padded) calibration texts did not change it.
-Issue #5 tracks finding the cause; until then these modes are not asserted here.
+Full-integer int8 and int16x8 once collapsed to chance (0.52 against 0.76): the calibration
+fed `segment_ids` (all zeros) as the attention mask, and the -1e4 padding mask made int8
+steps of 39 in the attention scores. Both are fixed (`export/quantization.py`,
+`export/tflite.py`); this test keeps them fixed.
 """
 
 import os
@@ -15,11 +15,15 @@ from albert_keras.shipped import shipped_path
 from tests.test_shipped_models import DATA, _sst2_dev
 
 pytestmark = pytest.mark.slow
-# Measured on the shipped model: accuracy float32 0.760, float16 0.760, dynamic 0.761.
-MAX_DROP = {"float32": 0.0, "float16": 0.002, "dynamic": 0.01}
+# Measured on the shipped model (872 dev sentences, sequence length 64): accuracy float32
+# 0.760, float16 0.760, dynamic 0.761, int8 0.759, int16x8 0.756; label agreement with
+# Keras 1.0, 1.0, 0.999, 0.992, 0.991. Full-integer modes may lose one point (issue #7).
+MAX_DROP = {"float32": 0.0, "float16": 0.002, "dynamic": 0.01, "int8": 0.01, "int16x8": 0.01}
+MIN_AGREEMENT = {"float32": 0.99, "float16": 0.99, "dynamic": 0.99, "int8": 0.98,
+                 "int16x8": 0.98}
 
 
-def test_float_tflite_modes_keep_shipped_classifier_accuracy(tmp_path):
+def test_every_tflite_mode_keeps_shipped_classifier_accuracy(tmp_path):
     texts, labels = _sst2_dev()
     with open(os.path.join(DATA, "enwiki_sample.txt"), encoding="utf-8") as handle:
         calibration = [line.strip() for line in handle if line.strip()][:200]
@@ -30,6 +34,6 @@ def test_float_tflite_modes_keep_shipped_classifier_accuracy(tmp_path):
     print(report.table())
     for mode, drop in MAX_DROP.items():
         row = report.result(mode)
-        assert row.passed and row.label_agreement >= 0.99, report.table()
+        assert row.passed and row.label_agreement >= MIN_AGREEMENT[mode], report.table()
         assert row.accuracy_keras - row.accuracy_artifact <= drop + 1e-9, (mode, report.table())
     assert report.result("float32").accuracy_keras >= 0.75
