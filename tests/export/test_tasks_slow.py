@@ -22,10 +22,12 @@ def test_tflite_every_mode(make_model_dir, export_texts, tmp_path, task):
     for mode in ("float16", "dynamic", "int8", "int16x8"):
         row = report.result(mode)
         if task == "multiple-choice" and mode in ("int8", "int16x8") and not row.passed:
-            # Random tiny weights give choice logits of ~1e-3; int8 output quantization can
-            # flatten them (measured: cosine 0.999 in one run, 0.0 in another). The export's
-            # verification rejects such a file, which is what this checks.
-            assert all("cosine" in f for f in row.failures), report.table()
+            # Random tiny weights give choice logits ~1e-3 apart: int8 output quantization
+            # can flatten them (measured: cosine 0.999 in one run, 0.0 in another) or swap
+            # near-ties (cosine 0.99989 with label agreement 0.5). The export's verification
+            # rejects such a file, which is what this checks.
+            assert all("cosine" in f or "label agreement" in f for f in row.failures), \
+                report.table()
             continue
         assert row.passed, report.table()
         assert row.size_bytes < float32.size_bytes
