@@ -45,15 +45,15 @@ class AlbertLayer(keras.layers.Layer):
                  initializer_range=0.02, **kwargs):
         super().__init__(**kwargs)
         # === Layers ===
-        init = normal_initializer(initializer_range)
         self.attention = AlbertAttention(
             hidden_size, num_attention_heads, layer_norm_eps=layer_norm_eps,
             attention_dropout=attention_dropout, output_dropout=hidden_dropout,
             initializer_range=initializer_range, name="attention", dtype=self.dtype_policy)
-        self.ffn = keras.layers.Dense(intermediate_size, kernel_initializer=init, name="ffn",
-                                      dtype=self.dtype_policy)
-        self.ffn_output = keras.layers.Dense(hidden_size, kernel_initializer=init,
-                                             name="ffn_output", dtype=self.dtype_policy)
+        dense = lambda units, name: keras.layers.Dense(
+            units, kernel_initializer=normal_initializer(initializer_range), name=name,
+            dtype=self.dtype_policy)
+        self.ffn = dense(intermediate_size, "ffn")
+        self.ffn_output = dense(hidden_size, "ffn_output")
         self.full_layer_layer_norm = keras.layers.LayerNormalization(
             epsilon=layer_norm_eps, name="full_layer_layer_norm", dtype=self.dtype_policy)
         self.activation = get_activation(hidden_act)

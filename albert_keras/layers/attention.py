@@ -49,9 +49,9 @@ class AlbertAttention(keras.layers.Layer):
             raise ValueError(f"hidden_size={hidden_size} must be divisible by "
                              f"num_attention_heads={num_attention_heads}")
         # === Layers ===
-        init = normal_initializer(initializer_range)
-        dense = lambda name: keras.layers.Dense(  # noqa: E731
-            hidden_size, kernel_initializer=init, name=name, dtype=self.dtype_policy)
+        dense = lambda name: keras.layers.Dense(
+            hidden_size, kernel_initializer=normal_initializer(initializer_range), name=name,
+            dtype=self.dtype_policy)
         self.query, self.key, self.value = dense("query"), dense("key"), dense("value")
         self.dense = dense("dense")
         self.attention_dropout = keras.layers.Dropout(attention_dropout, dtype=self.dtype_policy)

@@ -50,21 +50,21 @@ class AlbertEmbeddings(keras.layers.Layer):
                  **kwargs):
         super().__init__(**kwargs)
         # === Layers ===
-        init = normal_initializer(initializer_range)
+        init = lambda: normal_initializer(initializer_range)
         self.word_embeddings = keras.layers.Embedding(
-            vocab_size, embedding_size, embeddings_initializer=init, name="word_embeddings",
+            vocab_size, embedding_size, embeddings_initializer=init(), name="word_embeddings",
             dtype=self.dtype_policy)
         self.position_embeddings = keras.layers.Embedding(
-            max_position_embeddings, embedding_size, embeddings_initializer=init,
+            max_position_embeddings, embedding_size, embeddings_initializer=init(),
             name="position_embeddings", dtype=self.dtype_policy)
         self.token_type_embeddings = keras.layers.Embedding(
-            type_vocab_size, embedding_size, embeddings_initializer=init,
+            type_vocab_size, embedding_size, embeddings_initializer=init(),
             name="token_type_embeddings", dtype=self.dtype_policy)
         self.LayerNorm = keras.layers.LayerNormalization(
             epsilon=layer_norm_eps, name="LayerNorm", dtype=self.dtype_policy)
         self.dropout = keras.layers.Dropout(dropout, dtype=self.dtype_policy)
         self.embedding_hidden_mapping_in = keras.layers.Dense(
-            hidden_size, kernel_initializer=init, name="embedding_hidden_mapping_in",
+            hidden_size, kernel_initializer=init(), name="embedding_hidden_mapping_in",
             dtype=self.dtype_policy)
         # === Config ===
         self.vocab_size = vocab_size

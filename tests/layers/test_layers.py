@@ -79,3 +79,15 @@ def test_mlm_head_uses_the_given_table():
 
 def test_sop_head():
     check_layer(AlbertSOPHead, dict(hidden_size=32), (X[:, 0],), (3, 2))
+
+
+def test_every_weight_draws_its_own_random_values():
+    # A shared unseeded Keras initializer repeats one draw: query = key = value before.
+    from albert_keras import AlbertConfig, AlbertModel
+
+    model = AlbertModel(AlbertConfig(vocab_size=99, embedding_size=16, hidden_size=32,
+                                     num_attention_heads=4, intermediate_size=37,
+                                     num_hidden_layers=2, max_position_embeddings=23))
+    kernels = [np.asarray(w).ravel()[:16] for w in model.weights if np.asarray(w).std() > 0]
+    firsts = {tuple(np.round(k, 7)) for k in kernels}
+    assert len(firsts) == len(kernels)
