@@ -1,5 +1,8 @@
 """Speed and memory benchmarks: this library against its peers in the same run, ratios printed.
 
-- `bench_inference`: albert-base-v2-shaped dense inference vs keras-hub and transformers (PyTorch).
+- `python -m benchmarks` (`suite.py`): dense inference, raw text, training step, memory
+  and TFLite modes against keras-hub, transformers (eager, torch.compile) and ONNX
+  Runtime (fp32, dynamic int8); each peer in its own process (`worker.py`, `peers/`).
+- `bench_tflite`: our TFLite export of an albert-base-v2-shaped classifier, every mode.
 - `bench_tokenizer`: tokenization throughput vs transformers' tokenizers.
 """

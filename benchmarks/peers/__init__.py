@@ -1,0 +1,53 @@
+"""The libraries the suite measures, one module each; every peer runs in its own process.
+
+A peer is a class built from keyword arguments (its variant) with some of:
+
+- `load(where)`: reads the prepared artifacts (`benchmarks.workload.paths`);
+- `forward(input_ids, attention_mask) -> logits`: dense inference on token ids;
+- `classify(sentences, batch_size) -> probabilities`: raw text, the way the library's
+  documentation tells a user to do it;
+- `train_step_seconds(batch, seq, steps) -> [seconds per step]`: fine-tuning steps.
+
+`PEERS` maps the display name to (module, class, variant keyword arguments);
+`albert-keras` rows are ours, every other row is a peer.
+"""
+
+import importlib
+
+PEERS = {
+    "albert-keras XLA": ("albert_keras_peer", "AlbertKeras", {"jit_compile": True}),
+    "albert-keras": ("albert_keras_peer", "AlbertKeras", {"jit_compile": False}),
+    "albert-keras TFLite float32": ("albert_keras_peer", "AlbertTFLite", {"mode": "float32"}),
+    "albert-keras TFLite dynamic int8": ("albert_keras_peer", "AlbertTFLite", {"mode": "dynamic"}),
+    "albert-keras TFLite int8": ("albert_keras_peer", "AlbertTFLite", {"mode": "int8"}),
+    "albert-keras pipeline Keras": ("albert_keras_peer", "AlbertPipeline", {"runtime": "keras"}),
+    "albert-keras pipeline SavedModel": ("albert_keras_peer", "AlbertPipeline",
+                                         {"runtime": "saved_model"}),
+    "albert-keras pipeline TFLite float32": ("albert_keras_peer", "AlbertPipeline",
+                                             {"runtime": "float32"}),
+    "albert-keras pipeline TFLite dynamic int8": ("albert_keras_peer", "AlbertPipeline",
+                                                  {"runtime": "dynamic"}),
+    "keras-hub XLA": ("keras_hub_peer", "KerasHub", {"jit_compile": True}),
+    "keras-hub": ("keras_hub_peer", "KerasHub", {"jit_compile": False}),
+    "transformers eager": ("transformers_peer", "Transformers", {"compile": False}),
+    "transformers torch.compile": ("transformers_peer", "Transformers", {"compile": True}),
+    "ONNX Runtime fp32": ("onnxruntime_peer", "OnnxRuntime", {"int8": False}),
+    "ONNX Runtime int8": ("onnxruntime_peer", "OnnxRuntime", {"int8": True}),
+}
+
+QUANTIZED = ("albert-keras TFLite dynamic int8", "albert-keras TFLite int8",
+             "albert-keras pipeline TFLite dynamic int8", "ONNX Runtime int8")
+
+
+def is_ours(name):
+    return name.startswith("albert-keras")
+
+
+def is_quantized(name):
+    return name in QUANTIZED
+
+
+def make(name):
+    """A fresh instance of the peer `name` (imports only that library)."""
+    module, cls, kwargs = PEERS[name]
+    return getattr(importlib.import_module(f"benchmarks.peers.{module}"), cls)(**kwargs)

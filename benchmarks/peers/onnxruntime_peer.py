@@ -1,0 +1,46 @@
+"""ONNX Runtime (CPU): the transformers model exported to ONNX, fp32 or dynamic int8."""
+
+import numpy as np
+
+
+class OnnxRuntime:
+    """An `InferenceSession` with default options (all graph optimizations, every core)."""
+
+    def __init__(self, int8):
+        self.int8 = int8
+
+    def load(self, where):
+        import onnxruntime
+
+        path = where["onnx_int8" if self.int8 else "onnx_fp32"]
+        self.session = onnxruntime.InferenceSession(str(path),
+                                                    providers=["CPUExecutionProvider"])
+        self.folder = str(where["model"])
+
+    def forward(self, input_ids, attention_mask):
+        ids = np.asarray(input_ids, dtype=np.int64)
+        return self.session.run(["logits"], {
+            "input_ids": ids, "attention_mask": np.asarray(attention_mask, dtype=np.int64),
+            "token_type_ids": np.zeros_like(ids)})[0]
+
+    def classify(self, sentences, batch_size):
+        """transformers' tokenizer, batches sorted by length and padded to their longest.
+
+        The recipe that gives ONNX Runtime its best raw-text speed; results come
+        back in input order.
+        """
+        import transformers
+
+        if not hasattr(self, "_tokenizer"):
+            self._tokenizer = transformers.AutoTokenizer.from_pretrained(self.folder)
+        lengths = [len(ids) for ids in self._tokenizer(sentences, truncation=True,
+                                                       max_length=128)["input_ids"]]
+        order = np.argsort(lengths, kind="stable")
+        labels = np.empty(len(sentences), dtype=np.int64)
+        for start in range(0, len(order), batch_size):
+            rows = order[start:start + batch_size]
+            encoded = self._tokenizer([sentences[i] for i in rows], padding=True,
+                                      truncation=True, max_length=128, return_tensors="np")
+            labels[rows] = np.argmax(self.forward(encoded["input_ids"],
+                                                  encoded["attention_mask"]), axis=-1)
+        return labels

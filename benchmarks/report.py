@@ -1,0 +1,198 @@
+"""The suite's results as ratios, tables and a chart.
+
+Ratios compare each row with the fastest peer (a library other than albert-keras) of
+the same precision (fp32 or int8): above 1 we are faster (or smaller), below 1 slower.
+"""
+
+import os
+
+import numpy as np
+
+from benchmarks import workload
+from benchmarks.peers import is_ours, is_quantized
+
+
+def _precision(name):
+    return "int8" if is_quantized(name) else "fp32"
+
+
+def _rows(section_results):
+    for peer, result in section_results.items():
+        for row in result.get("rows", []):
+            yield peer, row
+
+
+def _ratio(rows, key, value, lower_is_better=True):
+    """Adds `vs_fastest_peer` to every row of `rows` (dicts with peer, precision, key, value)."""
+    for row in rows:
+        peers = [r[value] for r in rows if not is_ours(r["peer"]) and r[key] == row[key]
+                 and r["precision"] == row["precision"] and r.get(value)]
+        if peers and row.get(value):
+            best = min(peers) if lower_is_better else max(peers)
+            row["vs_fastest_peer"] = (best / row[value] if lower_is_better
+                                      else row[value] / best)
+
+
+def summarize(results, workdir):
+    sections = results["sections"]
+    summary = {}
+    peak = max((r["gflops"] for r in results.get("matmul", [])), default=None)
+    summary["matmul_peak_gflops"] = peak
+    if "dense" in sections:
+        reference = _logits(workdir, "transformers eager")
+        rows = []
+        for peer, row in _rows(sections["dense"]):
+            flops = workload.forward_flops(results["config"], row["batch"], row["seq"])
+            gflops = flops / (row["median_ms"] / 1000) / 1e9
+            entry = {"peer": peer, "precision": _precision(peer), "shape": f"{row['batch']}x{row['seq']}",
+                     "median_ms": row["median_ms"], "gflops": gflops,
+                     "of_peak": gflops / peak if peak else None}
+            logits = _logits(workdir, peer)
+            if reference is not None and logits is not None:
+                entry["cosine_to_transformers"] = _cosine(logits, reference)
+                if not is_quantized(peer) and "TFLite" not in peer:
+                    entry["max_abs_diff_to_transformers"] = float(np.abs(logits - reference).max())
+            rows.append(entry)
+        _ratio(rows, "shape", "median_ms")
+        summary["dense"] = rows
+    if "text" in sections:
+        rows = []
+        reference = {row["batch"]: row["labels"]
+                     for row in sections["text"].get("transformers eager", {}).get("rows", [])}
+        for peer, row in _rows(sections["text"]):
+            entry = {"peer": peer, "precision": _precision(peer), "batch": row["batch"],
+                     "sentences_per_s": row["sentences_per_s"], "warmup_s": row["warmup_s"]}
+            gold = reference.get(row["batch"]) or next(iter(reference.values()), None)
+            if gold:
+                entry["label_agreement_to_transformers"] = float(np.mean(
+                    np.array(row["labels"]) == np.array(gold)))
+            rows.append(entry)
+        _ratio(rows, "batch", "sentences_per_s", lower_is_better=False)
+        summary["text"] = rows
+    if "train" in sections:
+        rows = [{"peer": peer, "precision": "fp32", "batch": row["batch"], "step_s": row["step_s"]}
+                for peer, row in _rows(sections["train"])]
+        _ratio(rows, "batch", "step_s")
+        summary["train"] = rows
+    if "memory" in sections:
+        rows = [{"peer": peer, "precision": "any", "work": f"{row['batch']}x{row['seq']}",
+                 "peak_rss_mb": row["peak_rss_mb"], "rss_loaded_mb": row["rss_loaded_mb"]}
+                for peer, row in _rows(sections["memory"])]
+        _ratio(rows, "work", "peak_rss_mb")
+        summary["memory"] = rows
+    if "tflite" in sections:
+        summary["tflite"] = sections["tflite"].get("rows", [])
+    return summary
+
+
+def _logits(workdir, peer):
+    path = os.path.join(workdir, f"logits-{peer.replace(' ', '_')}.npy")
+    if not os.path.isfile(path):
+        return None
+    logits = np.load(path)
+    # TFLite files output probabilities (log taken by the peer): compare log-softmax.
+    return logits - np.log(np.exp(logits - logits.max(-1, keepdims=True)).sum(-1, keepdims=True)) \
+        - logits.max(-1, keepdims=True)
+
+
+def _cosine(a, b):
+    a, b = a.ravel(), b.ravel()
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def _table(title, rows, columns):
+    if not rows:
+        return ""
+    widths = [max(len(header), *(len(fmt(r)) for r in rows)) for header, fmt in columns]
+    lines = [f"\n{title}", "  ".join(h.ljust(w) for (h, _), w in zip(columns, widths))]
+    lines += ["  ".join(fmt(r).ljust(w) for (_, fmt), w in zip(columns, widths)) for r in rows]
+    return "\n".join(lines)
+
+
+def _num(key, spec):
+    return lambda r: "-" if r.get(key) is None else format(r[key], spec)
+
+
+def tables(results):
+    summary = results["summary"]
+    out = [(f"albert-keras benchmark suite: {results['preset']} shape, "
+           f"{results['machine']['cpus']} CPU cores, {results['machine']['time']}")]
+    if summary.get("matmul_peak_gflops"):
+        peaks = ", ".join(f"{r['library']} {r['gflops']:.0f}" for r in results["matmul"])
+        out.append(f"matmul 4096x4096 float32 GFLOP/s: {peaks} (peak "
+                   f"{summary['matmul_peak_gflops']:.0f})")
+    ratio = ("vs fastest peer", _num("vs_fastest_peer", ".2f"))
+    peer = ("library", lambda r: r["peer"])
+    if summary.get("dense"):
+        rows = sorted(summary["dense"], key=lambda r: (int(r["shape"].split("x")[0]),
+                                                         int(r["shape"].split("x")[1]),
+                                                         r["median_ms"]))
+        out.append(_table("1. dense inference on token ids (batch x seq; median ms)", rows, [
+            ("shape", lambda r: r["shape"]), peer, ("prec", lambda r: r["precision"]),
+            ("ms", _num("median_ms", ".1f")), ("GFLOP/s", _num("gflops", ".0f")),
+            ("of peak", _num("of_peak", ".0%")), ratio,
+            ("cos to transformers", _num("cosine_to_transformers", ".6f")),
+            ("max |diff|", _num("max_abs_diff_to_transformers", ".1e"))]))
+    if summary.get("text"):
+        rows = sorted(summary["text"], key=lambda r: -r["sentences_per_s"])
+        out.append(_table("2. raw text: SST-2 dev sentences to labels", rows, [
+            peer, ("prec", lambda r: r["precision"]), ("batch", lambda r: str(r["batch"])),
+            ("sentences/s", _num("sentences_per_s", ".1f")), ratio,
+            ("warm-up s", _num("warmup_s", ".1f")),
+            ("labels = transformers", _num("label_agreement_to_transformers", ".3f"))]))
+    if summary.get("train"):
+        rows = sorted(summary["train"], key=lambda r: (r["batch"], r["step_s"]))
+        out.append(_table("3. fine-tuning step (seq 128; seconds per step)", rows, [
+            ("batch", lambda r: str(r["batch"])), peer, ("s/step", _num("step_s", ".2f")),
+            ratio]))
+    if summary.get("memory"):
+        rows = sorted(summary["memory"], key=lambda r: r["peak_rss_mb"])
+        out.append(_table("4. peak resident memory, load + inference", rows, [
+            peer, ("work", lambda r: r["work"]), ("peak MB", _num("peak_rss_mb", ".0f")),
+            ("after load MB", _num("rss_loaded_mb", ".0f")),
+            ("smaller than fastest.. (x)", _num("vs_fastest_peer", ".2f"))]))
+    if summary.get("tflite"):
+        out.append(_table("5. TFLite per quantization mode (batch 1, seq 128)", summary["tflite"], [
+            ("mode", lambda r: r["mode"]), ("MB", _num("size_mb", ".2f")),
+            ("cosine to Keras", _num("cosine", ".6f")), ("1 thread ms", _num("ms_1_threads", ".1f")),
+            ("2 threads ms", _num("ms_2_threads", ".1f")),
+            ("failures", lambda r: "; ".join(r.get("failures") or []) or "-")]))
+    out.append("\nRatios: to the fastest peer (not albert-keras) of the same precision; "
+               "> 1 means albert-keras is faster / smaller.")
+    return "\n".join(out)
+
+
+def chart(results, path):
+    """A 2 x 2 chart: dense latency, raw-text throughput, training step, peak memory."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    summary = results["summary"]
+    panels = [
+        ("dense", "dense latency, batch 8 x 128 (ms)", "median_ms",
+         lambda r: r["shape"] == "8x128"),
+        ("text", "SST-2 dev raw text (sentences/s)", "sentences_per_s", lambda r: True),
+        ("train", "fit step, batch 8 x 128 (s)", "step_s", lambda r: r["batch"] == 8),
+        ("memory", "peak memory, 8 x 128 inference (MB)", "peak_rss_mb", lambda r: True),
+    ]
+    panels = [p for p in panels if summary.get(p[0])]
+    if not panels:
+        return None
+    figure, axes = plt.subplots(len(panels), 1, figsize=(9, 3.2 * len(panels)))
+    for axis, (section, title, key, keep) in zip(np.atleast_1d(axes), panels):
+        rows = sorted((r for r in summary[section] if keep(r)), key=lambda r: r[key])
+        colors = ["tab:orange" if is_ours(r["peer"]) else "tab:gray" for r in rows]
+        axis.barh([r["peer"] for r in rows], [r[key] for r in rows], color=colors)
+        axis.set_title(title, fontsize=10)
+        axis.tick_params(labelsize=8)
+        for y, r in enumerate(rows):
+            axis.text(r[key], y, f" {r[key]:.1f}", va="center", fontsize=7)
+    figure.suptitle(f"albert-keras (orange) vs peers, {results['preset']} shape, "
+                    f"{results['machine']['cpus']} cores", fontsize=11)
+    figure.tight_layout()
+    figure.savefig(path + ".tmp.png", dpi=110)
+    os.replace(path + ".tmp.png", path)
+    plt.close(figure)
+    return path

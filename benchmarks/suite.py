@@ -1,0 +1,150 @@
+"""The benchmark suite: every section, every peer in its own process, one JSON and one chart.
+
+    python -m benchmarks [--sections dense,text,train,memory,tflite] [--quick]
+                         [--out benchmarks/results] [--workdir DIR]
+
+Sections (issue #11):
+1. `dense`: latency at batch 1 (seq 128 and 384) and throughput at batch 8 and 32
+   (seq 128) on token ids, with achieved GFLOP/s against the machine's matmul peak
+   measured in the same run;
+2. `text`: SST-2 dev sentences to labels, each library the way its documentation
+   shows, ours through `albert_keras.pipeline` on Keras, SavedModel and TFLite;
+3. `train`: seconds per fine-tuning step (batch 8 and 32, seq 128, classifier head);
+4. `memory`: peak resident memory of a process that loads the model and runs
+   batch 8 x 128;
+5. `tflite`: size, cosine to Keras and LiteRT latency (1 and 2 threads) per mode.
+
+Everything uses one albert-base-v2-shaped classifier with random weights (see
+`benchmarks.workload`), prepared once in `--workdir`. Ratios are to the fastest peer
+(not albert-keras) of the same precision: > 1 means we are faster.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+from benchmarks import report, workload
+from benchmarks.peers import PEERS
+
+DENSE = ["albert-keras XLA", "albert-keras", "albert-keras TFLite float32",
+         "albert-keras TFLite dynamic int8", "albert-keras TFLite int8", "keras-hub XLA",
+         "keras-hub", "transformers eager", "transformers torch.compile", "ONNX Runtime fp32",
+         "ONNX Runtime int8"]
+TEXT = ["albert-keras pipeline Keras", "albert-keras pipeline SavedModel",
+        "albert-keras pipeline TFLite float32", "albert-keras pipeline TFLite dynamic int8",
+        "keras-hub XLA", "transformers eager", "ONNX Runtime fp32", "ONNX Runtime int8"]
+TRAIN = ["albert-keras XLA", "albert-keras", "keras-hub XLA", "transformers eager"]
+MEMORY = ["albert-keras XLA", "albert-keras TFLite float32", "albert-keras TFLite dynamic int8",
+          "keras-hub XLA", "transformers eager", "ONNX Runtime fp32", "ONNX Runtime int8"]
+SECTIONS = ("dense", "text", "train", "memory", "tflite")
+
+
+def run_worker(section, workdir, params, peer=None, log=print):
+    """Runs one worker process; returns its parsed result (or an `error`)."""
+    command = [sys.executable, "-m", "benchmarks.worker", section, "--workdir", workdir,
+               "--params", json.dumps(params)] + (["--peer", peer] if peer else [])
+    label = f"{section}: {peer}" if peer else section
+    log(f"[{time.strftime('%H:%M:%S')}] {label}")
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False,
+                          cwd=os.fspath(workload.ROOT), env=dict(os.environ, PYTHONWARNINGS="ignore"))
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if done.returncode or not lines:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        log(f"    failed ({done.returncode}): {' | '.join(tail)}")
+        return {"error": " | ".join(tail), "rows": []}
+    result = json.loads(lines[-1][len("RESULT "):])
+    result["wall_s"] = time.perf_counter() - start
+    return result
+
+
+def parameters(quick, config):
+    vocab = config["vocab_size"]
+    if quick:
+        return {
+            "dense": {"shapes": [[1, 128], [8, 128]], "repeats": 3, "vocab_size": vocab},
+            "text": {"batch_sizes": [32], "sentences": 256},
+            "train": {"batch_sizes": [8], "seq": 128, "steps": 5},
+            "memory": {"batch": 8, "seq": 128, "vocab_size": vocab},
+            "tflite": {"modes": ["float32", "float16", "dynamic", "int8"], "threads": [1, 2],
+                       "repeats": 3, "vocab_size": vocab},
+        }
+    return {
+        "dense": {"shapes": [[1, 128], [1, 384], [8, 128], [32, 128]], "repeats": 5,
+                  "vocab_size": vocab},
+        "text": {"batch_sizes": [32], "sentences": 872},
+        "train": {"batch_sizes": [8, 32], "seq": 128, "steps": 6},
+        "memory": {"batch": 8, "seq": 128, "vocab_size": vocab},
+        "tflite": {"modes": ["float32", "float16", "dynamic", "int8", "int16x8"],
+                   "threads": [1, 2], "repeats": 5, "vocab_size": vocab},
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--sections", default=",".join(SECTIONS),
+                        help=f"comma-separated, of {', '.join(SECTIONS)}")
+    parser.add_argument("--peers", default=None,
+                        help="comma-separated peer names to keep (default: all)")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer shapes, sentences and repeats (a few minutes)")
+    parser.add_argument("--preset", default="albert-base-v2")
+    parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(),
+                                                          "albert-keras-benchmarks"),
+                        help="where the shared weights and exports are prepared (kept)")
+    parser.add_argument("--out", default=os.fspath(workload.ROOT / "benchmarks" / "results"))
+    args = parser.parse_args(argv)
+    sections = [s for s in args.sections.split(",") if s]
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown section(s) {unknown}; choose from {list(SECTIONS)}")
+    keep = set(args.peers.split(",")) if args.peers else set(PEERS)
+    unknown = sorted(keep - set(PEERS))
+    if unknown:
+        parser.error(f"unknown peer(s) {unknown}; choose from {sorted(PEERS)}")
+
+    config = workload.config_dict(args.preset)
+    params = parameters(args.quick, config)
+    os.makedirs(args.workdir, exist_ok=True)
+    for step in ("prepare-transformers", "prepare-keras"):
+        if "error" in run_worker(step, args.workdir, {"preset": args.preset}):
+            sys.exit(f"{step} failed: the peers have nothing to load")
+
+    results = {"machine": _machine(), "preset": args.preset, "config": config,
+               "quick": args.quick, "sections": {}}
+    if "dense" in sections:
+        results["matmul"] = run_worker("matmul", args.workdir, {"n": 4096, "repeats": 3})["rows"]
+    plan = {"dense": DENSE, "text": TEXT, "train": TRAIN, "memory": MEMORY}
+    for section in sections:
+        if section == "tflite":
+            results["sections"]["tflite"] = run_worker("tflite", args.workdir, params["tflite"])
+            continue
+        results["sections"][section] = {}
+        for peer in [p for p in plan[section] if p in keep]:
+            section_params = dict(params[section])
+            if section == "dense":
+                section_params["logits_file"] = os.path.join(
+                    args.workdir, f"logits-{peer.replace(' ', '_')}.npy")
+            results["sections"][section][peer] = run_worker(section, args.workdir,
+                                                            section_params, peer)
+    results["summary"] = report.summarize(results, args.workdir)
+    os.makedirs(args.out, exist_ok=True)
+    json_path = os.path.join(args.out, "suite.json")
+    with open(json_path + ".tmp", "w") as handle:
+        json.dump(results, handle, indent=1)
+    os.replace(json_path + ".tmp", json_path)
+    print(report.tables(results))
+    chart = report.chart(results, os.path.join(args.out, "suite.png"))
+    print(f"\nwrote {json_path}" + (f" and {chart}" if chart else ""))
+    return results
+
+
+def _machine():
+    return {"cpus": os.cpu_count(), "platform": platform.platform(),
+            "python": platform.python_version(), "time": time.strftime("%Y-%m-%d %H:%M:%S")}

@@ -1,0 +1,167 @@
+"""One measurement in its own process: `python -m benchmarks.worker SECTION [--peer NAME] ...`.
+
+The suite (`python -m benchmarks`) starts one worker per (section, peer), so each
+library is imported alone and its threads have the machine to themselves. The
+worker prints its result as one JSON line prefixed with `RESULT `.
+"""
+
+import argparse
+import json
+import os
+import resource
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+
+from benchmarks import workload
+from benchmarks.peers import make
+from benchmarks.peers.timing import median_seconds
+
+
+def rss_mb():
+    """Resident memory of this process now, in MB."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def dense(peer, where, params):
+    """Median latency per (batch, seq); the batch-1 logits are saved for the cross-check."""
+    rows = []
+    vocab = params["vocab_size"]
+    for batch, seq in params["shapes"]:
+        ids, mask = workload.token_batch(batch, seq, vocab)
+        start = time.perf_counter()
+        logits = peer.forward(ids, mask)  # the first call compiles / traces
+        first = time.perf_counter() - start
+        seconds = median_seconds(lambda ids=ids, mask=mask: peer.forward(ids, mask),
+                                 params["repeats"], warmup=1)
+        rows.append({"batch": batch, "seq": seq, "median_ms": 1000 * seconds,
+                     "first_call_ms": 1000 * first})
+        if params.get("logits_file") and (batch, seq) == (1, 128):
+            np.save(params["logits_file"], np.asarray(logits, dtype=np.float32))
+    return rows
+
+
+def text(peer, where, params):
+    """Sentences/s on SST-2 dev, strings to labels; the first pass (compilation) reported apart."""
+    sentences, gold = workload.sst2_dev()
+    sentences, gold = sentences[:params["sentences"]], gold[:params["sentences"]]
+    rows = []
+    for batch_size in params["batch_sizes"]:
+        start = time.perf_counter()
+        peer.classify(sentences[:64], batch_size)
+        warmup = time.perf_counter() - start
+        start = time.perf_counter()
+        labels = peer.classify(sentences, batch_size)
+        seconds = time.perf_counter() - start
+        rows.append({"batch": batch_size, "sentences": len(sentences),
+                     "sentences_per_s": len(sentences) / seconds, "seconds": seconds,
+                     "warmup_s": warmup, "labels": [int(x) for x in labels]})
+    return rows
+
+
+def train(peer, where, params):
+    rows = []
+    for batch in params["batch_sizes"]:
+        intervals = peer.train_step_seconds(batch, params["seq"], params["steps"])
+        rows.append({"batch": batch, "seq": params["seq"],
+                     "step_s": float(np.median(intervals)), "steps_timed": len(intervals)})
+    return rows
+
+
+def memory(peer, where, params):
+    """Peak resident memory of a process that loads the model and runs batch x seq inference."""
+    loaded = rss_mb()
+    ids, mask = workload.token_batch(params["batch"], params["seq"], params["vocab_size"])
+    for _ in range(3):
+        peer.forward(ids, mask)
+    return [{"batch": params["batch"], "seq": params["seq"], "rss_loaded_mb": loaded,
+             "peak_rss_mb": peak_rss_mb()}]
+
+
+def tflite(where, params):
+    """Size, cosine to Keras (from the export's own verification) and latency at 1 and 2 threads."""
+    from benchmarks.peers.albert_keras_peer import AlbertTFLite
+
+    folder = where["tflite"] / "128"
+    with open(folder / "albert-text-classification-report.json") as handle:
+        report = {r["mode"]: r for r in json.load(handle)["results"]}
+    ids, mask = workload.token_batch(1, 128, params["vocab_size"])
+    rows = []
+    for mode in params["modes"]:
+        path = folder / f"albert-text-classification-{mode}.tflite"
+        row = {"mode": mode, "exported": path.is_file()}
+        checks = report.get(mode, {})
+        row.update({k: checks.get(k) for k in ("cosine", "max_abs_diff", "failures")})
+        if path.is_file():
+            row["size_mb"] = path.stat().st_size / 1e6
+            for threads in params["threads"]:
+                peer = AlbertTFLite(mode, num_threads=threads)
+                peer.load(where)
+                row[f"ms_{threads}_threads"] = 1000 * median_seconds(
+                    lambda peer=peer: peer.forward(ids, mask), params["repeats"])
+        rows.append(row)
+    return rows
+
+
+def matmul(params):
+    """Best float32 GFLOP/s of an n x n matmul in numpy, PyTorch and TensorFlow (XLA)."""
+    n = params["n"]
+    a = np.random.default_rng(0).random((n, n), dtype=np.float32)
+    rows = [{"library": "numpy", "fn": lambda: a @ a}]
+    import torch
+
+    torch.set_num_threads(os.cpu_count())
+    t = torch.from_numpy(a)
+    rows.append({"library": "torch", "fn": lambda: t @ t})
+    import tensorflow as tf
+
+    x = tf.constant(a)
+    xla = tf.function(lambda m: tf.matmul(m, m), jit_compile=True)
+    rows.append({"library": "tensorflow XLA", "fn": lambda: xla(x).numpy()})
+    for row in rows:
+        fn = row.pop("fn")
+        fn()
+        best = min(median_seconds(fn, 1, warmup=0) for _ in range(params["repeats"]))
+        row["gflops"] = 2 * n**3 / best / 1e9
+    return rows
+
+
+SECTIONS = {"dense": dense, "text": text, "train": train, "memory": memory}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("section", choices=[*SECTIONS, "tflite", "matmul",
+                                            "prepare-transformers", "prepare-keras"])
+    parser.add_argument("--peer")
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--params", default="{}")
+    args = parser.parse_args(argv)
+    params = json.loads(args.params)
+    where = workload.paths(args.workdir)
+    started = rss_mb()
+    if args.section == "prepare-transformers":
+        rows = workload.prepare_transformers(args.workdir, params["preset"])
+    elif args.section == "prepare-keras":
+        rows = workload.prepare_keras(args.workdir)
+    elif args.section == "matmul":
+        rows = matmul(params)
+    elif args.section == "tflite":
+        rows = tflite(where, params)
+    else:
+        peer = make(args.peer)
+        peer.load(where)
+        rows = SECTIONS[args.section](peer, where, params)
+    print("RESULT " + json.dumps({"rows": rows or [], "rss_start_mb": started,
+                                  "peak_rss_mb": peak_rss_mb()}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

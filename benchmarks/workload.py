@@ -1,0 +1,150 @@
+"""What every peer runs: one albert-base-v2-shaped classifier, its token ids, SST-2 dev text, FLOPs.
+
+All peers load the same weights (random, seeded: speed does not depend on their values,
+and the suite checks that every peer computes the same logits). `prepare` writes, once
+per work folder:
+
+- `model/`: the transformers checkpoint (config.json, model.safetensors, spiece.model);
+- `keras_hub/`: the same weights as a keras-hub preset (our converter);
+- `onnx/`: the transformers model exported to ONNX, fp32 and ONNX Runtime dynamic int8;
+- `tflite/`, `saved_model/`: our exports of it (every quantization mode).
+
+Each step runs in its own process (`python -m benchmarks.worker prepare-...`), so no
+library's import is paid by another's measurement.
+"""
+
+import csv
+import pathlib
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SST2_DEV = ROOT / "tests" / "data" / "sst2" / "dev.tsv"
+# The shipped model's 8,000-piece English vocabulary: real tokenization of real text.
+SPIECE = ROOT / "albert_keras" / "assets" / "albert-tiny-en" / "spiece.model"
+ARCHITECTURE = ("vocab_size", "embedding_size", "hidden_size", "num_hidden_layers",
+                "num_hidden_groups", "num_attention_heads", "intermediate_size",
+                "inner_group_num", "hidden_act", "max_position_embeddings", "type_vocab_size")
+
+
+def config_dict(preset="albert-base-v2"):
+    """The preset's architecture as transformers `AlbertConfig` keyword arguments."""
+    from albert_keras import AlbertConfig
+
+    config = AlbertConfig.from_preset(preset)
+    return {key: getattr(config, key) for key in ARCHITECTURE}
+
+
+def token_batch(batch, seq, vocab_size, seed=0):
+    """(input_ids, attention_mask) int32 arrays of random in-vocabulary ids, nothing padded."""
+    ids = np.random.default_rng(seed).integers(5, vocab_size, size=(batch, seq)).astype("int32")
+    return ids, np.ones_like(ids)
+
+
+def sst2_dev():
+    """(sentences, labels) of the 872 SST-2 dev sentences (GLUE; see tests/data/SOURCE.md)."""
+    with open(SST2_DEV, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [row["text"].strip() for row in rows], np.array([int(row["label"]) for row in rows])
+
+
+def forward_flops(config, batch, seq):
+    """Floating-point operations (2 per multiply-add) of the matrix products of one forward pass.
+
+    Per layer application: Q, K, V and output projections (4 H^2 per token), the
+    feed-forward pair (2 H I per token) and the two attention products (2 S H per
+    token); plus the E -> H embedding projection. Elementwise work is left out.
+    """
+    hidden, inter = config["hidden_size"], config["intermediate_size"]
+    per_token_layer = 4 * hidden * hidden + 2 * hidden * inter + 2 * seq * hidden
+    per_token = config["num_hidden_layers"] * per_token_layer + config["embedding_size"] * hidden
+    return 2.0 * batch * seq * per_token
+
+
+def paths(workdir):
+    """The artifacts `prepare` writes under `workdir`."""
+    workdir = pathlib.Path(workdir)
+    return {
+        "model": workdir / "model",
+        "keras_hub": workdir / "keras_hub",
+        "onnx_fp32": workdir / "onnx" / "model.onnx",
+        "onnx_int8": workdir / "onnx" / "model.int8.onnx",
+        "tflite": workdir / "tflite",
+        "saved_model": workdir / "saved_model",
+    }
+
+
+def prepare_transformers(workdir, preset, seed=0):
+    """Writes the random classifier in transformers' layout, then its ONNX fp32 and int8 twins."""
+    import shutil
+
+    import torch
+    import transformers
+
+    where = paths(workdir)
+    if not (where["model"] / "config.json").is_file():
+        torch.manual_seed(seed)
+        config = transformers.AlbertConfig(**config_dict(preset), num_labels=2)
+        model = transformers.AlbertForSequenceClassification(config).eval()
+        tmp = where["model"].with_name("model.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        model.save_pretrained(tmp, safe_serialization=True)
+        shutil.copy(SPIECE, tmp / "spiece.model")
+        transformers.AlbertTokenizer(str(SPIECE)).save_pretrained(tmp)
+        tmp.rename(where["model"])
+    if not where["onnx_int8"].is_file():
+        _export_onnx(where)
+
+
+def _export_onnx(where):
+    """transformers -> ONNX (TorchScript exporter, dynamic batch and length), then int8.
+
+    int8 is ONNX Runtime's `quantize_dynamic` (int8 weights, activations quantized
+    per batch at run time): the recipe its documentation gives for transformers on CPU.
+    """
+    import torch
+    import transformers
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    model = transformers.AlbertForSequenceClassification.from_pretrained(where["model"]).eval()
+    where["onnx_fp32"].parent.mkdir(parents=True, exist_ok=True)
+    ids = torch.ones(1, 16, dtype=torch.long)
+    axes = {0: "batch", 1: "sequence"}
+    fp32_tmp = where["onnx_fp32"].with_suffix(".tmp.onnx")
+    torch.onnx.export(model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), fp32_tmp,
+                      input_names=["input_ids", "attention_mask", "token_type_ids"],
+                      output_names=["logits"], opset_version=17, dynamo=False,
+                      dynamic_axes={"input_ids": axes, "attention_mask": axes,
+                                    "token_type_ids": axes, "logits": {0: "batch"}})
+    fp32_tmp.rename(where["onnx_fp32"])
+    int8_tmp = where["onnx_int8"].with_suffix(".tmp.onnx")
+    quantize_dynamic(where["onnx_fp32"], int8_tmp, weight_type=QuantType.QInt8)
+    int8_tmp.rename(where["onnx_int8"])
+
+
+def prepare_keras(workdir, sequence_lengths=(128, 384)):
+    """Our exports of the checkpoint (SavedModel, TFLite in every mode) and the keras-hub preset."""
+    from albert_keras.export import export_saved_model, export_tflite
+
+    from albert_keras import AlbertForSequenceClassification
+    from albert_keras.checkpoints.keras_hub import save_preset
+
+    where = paths(workdir)
+    sentences, _labels = sst2_dev()
+    if not (where["keras_hub"] / "config.json").is_file():
+        model = AlbertForSequenceClassification.from_pretrained(where["model"])
+        save_preset(model, where["keras_hub"], vocabulary=str(where["model"] / "spiece.model"))
+    if not where["saved_model"].is_dir():
+        export_saved_model(where["model"], where["saved_model"], "text-classification",
+                           name="classifier", version=1, texts=sentences[:16])
+    for length in sequence_lengths:
+        # Every mode at 128 (the TFLite section); the dense section needs only the
+        # float32 and dynamic-range files at the other lengths.
+        modes = "all" if length == 128 else ["float32", "dynamic", "int8"]
+        out = where["tflite"] / str(length)
+        if not (out / "albert-text-classification-report.json").is_file():
+            # strict=False: a random classifier's near-tied labels can fail the label
+            # agreement bound; speed and size are still what the suite measures.
+            export_tflite(where["model"], out, "text-classification", quantize=modes,
+                          sequence_length=length, texts=sentences[:32],
+                          calibration_texts=sentences[:200], latency_runs=1, strict=False)

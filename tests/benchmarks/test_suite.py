@@ -1,0 +1,131 @@
+"""The benchmark suite's own logic: FLOP counts, ratios, workers, tables and chart (no timing)."""
+
+import importlib
+import json
+
+import numpy as np
+import pytest
+
+from benchmarks import report, suite, worker, workload
+from benchmarks.peers import PEERS, is_ours, is_quantized
+
+BASE = {"vocab_size": 30000, "embedding_size": 128, "hidden_size": 768, "num_hidden_layers": 12,
+        "intermediate_size": 3072}
+
+
+def test_forward_flops_count_every_matrix_product_of_albert_base():
+    # Per token and layer: q, k, v, out (4 x 768 x 768), ffn in/out (2 x 768 x 3072),
+    # scores and context (2 x 128 x 768); plus the 128 -> 768 projection; 2 flops each.
+    per_token = 12 * (4 * 768 * 768 + 2 * 768 * 3072 + 2 * 128 * 768) + 128 * 768
+    assert workload.forward_flops(BASE, 1, 128) == 2 * 128 * per_token
+    assert workload.forward_flops(BASE, 8, 128) == 8 * workload.forward_flops(BASE, 1, 128)
+    assert round(workload.forward_flops(BASE, 1, 128) / 1e9, 2) == 22.37
+
+
+def test_every_planned_peer_is_registered_and_importable():
+    for name in set(suite.DENSE + suite.TEXT + suite.TRAIN + suite.MEMORY):
+        module, cls, _ = PEERS[name]
+        assert hasattr(importlib.import_module(f"benchmarks.peers.{module}"), cls), name
+    assert is_ours("albert-keras XLA") and not is_ours("keras-hub XLA")
+    assert is_quantized("ONNX Runtime int8") and not is_quantized("ONNX Runtime fp32")
+
+
+def _results(tmp_path):
+    dense = {"albert-keras XLA": {"rows": [{"batch": 8, "seq": 128, "median_ms": 1000.0}]},
+             "keras-hub XLA": {"rows": [{"batch": 8, "seq": 128, "median_ms": 1250.0}]},
+             "transformers eager": {"rows": [{"batch": 8, "seq": 128, "median_ms": 1500.0}]},
+             "ONNX Runtime int8": {"rows": [{"batch": 8, "seq": 128, "median_ms": 600.0}]},
+             "albert-keras TFLite dynamic int8": {"rows": [{"batch": 8, "seq": 128,
+                                                           "median_ms": 800.0}]}}
+    logits = np.array([[0.5, -0.25]], dtype=np.float32)
+    for peer, shift in (("transformers eager", 0.0), ("albert-keras XLA", 1e-6)):
+        np.save(tmp_path / f"logits-{peer.replace(' ', '_')}.npy", logits + shift)
+    text = {"albert-keras pipeline Keras": {"rows": [{"batch": 32, "sentences_per_s": 30.0,
+                                                     "warmup_s": 1.0, "labels": [1, 0, 1, 1]}]},
+            "transformers eager": {"rows": [{"batch": 32, "sentences_per_s": 12.0,
+                                            "warmup_s": 1.0, "labels": [1, 0, 0, 1]}]}}
+    memory = {"albert-keras XLA": {"rows": [{"batch": 8, "seq": 128, "peak_rss_mb": 500.0,
+                                             "rss_loaded_mb": 400.0}]},
+              "keras-hub XLA": {"rows": [{"batch": 8, "seq": 128, "peak_rss_mb": 1500.0,
+                                          "rss_loaded_mb": 900.0}]}}
+    train = {"albert-keras XLA": {"rows": [{"batch": 8, "seq": 128, "step_s": 5.0}]},
+             "keras-hub XLA": {"rows": [{"batch": 8, "seq": 128, "step_s": 4.0}]}}
+    return {"machine": {"cpus": 2, "time": "now"}, "preset": "albert-base-v2", "config": BASE,
+            "matmul": [{"library": "numpy", "gflops": 200.0}, {"library": "torch", "gflops": 150.0}],
+            "sections": {"dense": dense, "text": text, "memory": memory, "train": train,
+                         "tflite": {"rows": [{"mode": "dynamic", "size_mb": 10.4, "cosine": 0.9999,
+                                              "ms_1_threads": 200.0, "ms_2_threads": 150.0}]}}}
+
+
+def test_ratios_compare_with_the_fastest_peer_of_the_same_precision(tmp_path):
+    results = _results(tmp_path)
+    summary = report.summarize(results, str(tmp_path))
+    dense = {r["peer"]: r for r in summary["dense"]}
+    assert dense["albert-keras XLA"]["vs_fastest_peer"] == pytest.approx(1.25)  # keras-hub
+    assert dense["albert-keras TFLite dynamic int8"]["vs_fastest_peer"] == pytest.approx(0.75)
+    flops = workload.forward_flops(BASE, 8, 128)
+    assert dense["albert-keras XLA"]["gflops"] == pytest.approx(flops / 1e9)
+    assert dense["albert-keras XLA"]["of_peak"] == pytest.approx(flops / 1e9 / 200.0)
+    assert dense["albert-keras XLA"]["max_abs_diff_to_transformers"] < 1e-5
+    text = {r["peer"]: r for r in summary["text"]}
+    assert text["albert-keras pipeline Keras"]["vs_fastest_peer"] == pytest.approx(2.5)
+    assert text["albert-keras pipeline Keras"]["label_agreement_to_transformers"] == 0.75
+    assert {r["peer"]: r["vs_fastest_peer"] for r in summary["memory"]}["albert-keras XLA"] == 3.0
+    assert {r["peer"]: r["vs_fastest_peer"] for r in summary["train"]}["albert-keras XLA"] == 0.8
+    results["summary"] = summary
+    printed = report.tables(results)
+    assert "1. dense inference" in printed and "1.25" in printed and "5. TFLite" in printed
+    chart = report.chart(results, str(tmp_path / "suite.png"))
+    with open(chart, "rb") as handle:
+        assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+class _FakePeer:
+    """Stands in for a library: logits from the ids, labels from sentence length."""
+
+    def forward(self, ids, mask):
+        return np.stack([ids.sum(1), mask.sum(1)], axis=1).astype("float32")
+
+    def classify(self, sentences, batch_size):
+        return np.array([len(s) % 2 for s in sentences])
+
+
+def test_dense_worker_times_every_shape_and_saves_the_batch_one_logits(tmp_path):
+    params = {"shapes": [[1, 128], [2, 16]], "repeats": 2, "vocab_size": 100,
+              "logits_file": str(tmp_path / "logits.npy")}
+    rows = worker.dense(_FakePeer(), None, params)
+    assert [(r["batch"], r["seq"]) for r in rows] == [(1, 128), (2, 16)]
+    assert all(r["median_ms"] > 0 for r in rows)
+    ids, mask = workload.token_batch(1, 128, 100)
+    np.testing.assert_array_equal(np.load(params["logits_file"]), _FakePeer().forward(ids, mask))
+
+
+def test_text_worker_classifies_real_sst2_sentences_in_order():
+    rows = worker.text(_FakePeer(), None, {"batch_sizes": [4], "sentences": 10})
+    sentences, _ = workload.sst2_dev()
+    assert rows[0]["labels"] == [len(s) % 2 for s in sentences[:10]]
+    assert rows[0]["sentences"] == 10 and rows[0]["sentences_per_s"] > 0
+
+
+def test_sst2_dev_is_the_whole_glue_dev_set():
+    sentences, labels = workload.sst2_dev()
+    assert len(sentences) == 872 and set(labels) == {0, 1}
+
+
+def test_suite_refuses_unknown_sections_and_peers(capsys):
+    with pytest.raises(SystemExit):
+        suite.main(["--sections", "dense,speed"])
+    assert "unknown section(s) ['speed']" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        suite.main(["--peers", "tensorflow-hub"])
+    assert "unknown peer(s) ['tensorflow-hub']" in capsys.readouterr().err
+
+
+def test_worker_prints_one_result_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(worker, "make", lambda name: type("P", (_FakePeer,), {
+        "load": lambda self, where: None})())
+    worker.main(["dense", "--peer", "fake", "--workdir", str(tmp_path), "--params",
+                 json.dumps({"shapes": [[1, 8]], "repeats": 1, "vocab_size": 50})])
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("RESULT "))
+    result = json.loads(line[len("RESULT "):])
+    assert result["rows"][0]["batch"] == 1 and result["peak_rss_mb"] > 0
