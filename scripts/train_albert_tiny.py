@@ -175,6 +175,8 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=1600)
     parser.add_argument("--learning-rate", type=float, default=2e-3)
     parser.add_argument("--eval-steps", type=int, default=50)
+    parser.add_argument("--optimizer", choices=["lamb", "adamw"], default="lamb")
+    parser.add_argument("--xla", action="store_true", help="XLA-compile the training step")
     args = parser.parse_args(argv)
 
     from albert_keras import AlbertConfig
@@ -207,6 +209,7 @@ def main(argv=None):
                           os.path.join(args.work, "run"), config, steps=args.steps,
                           batch_size=args.batch_size, max_seq_length=args.max_seq_length,
                           learning_rate=args.learning_rate, steps_per_epoch=100,
+                          optimizer=args.optimizer, jit_compile=True if args.xla else "auto",
                           eval_files=os.path.join(shards["held_out"], "*.tfrecord"),
                           eval_steps=args.eval_steps, verbose=2)
         mark(args.work, "pretrain", {"seconds": time.time() - started,

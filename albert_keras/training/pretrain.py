@@ -97,7 +97,7 @@ def resumed_epoch(backup_dir):
 def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_length,
              learning_rate=None, warmup_steps=None, optimizer="lamb", steps_per_epoch=100,
              eval_files=None, eval_steps=20, mixed_precision=None, strategy=None, seed=0,
-             init_from=None, verbose="auto", callbacks=(), clipnorm=1.0):
+             init_from=None, verbose="auto", callbacks=(), clipnorm=1.0, jit_compile="auto"):
     """Pre-trains ALBERT; returns `{"history", "eval_before", "eval_after", "model_dir"}`.
 
     Args:
@@ -119,6 +119,9 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
         strategy: tf.distribute.Strategy, or a name for `distribute.get_strategy`.
         seed: int. Initialization and data order. Defaults to 0.
         init_from: str. Hub-layout folder to start from instead of random weights.
+        jit_compile: bool or "auto". XLA for the training step (Keras' `compile`);
+            "auto" leaves it to Keras, which keeps it off on CPU although XLA
+            trains faster there.
         callbacks: extra Keras callbacks.
         clipnorm: float or None. Per-variable gradient clipping (per replica, before
             the all-reduce, as Keras does it). Defaults to 1.0.
@@ -143,7 +146,8 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
             model.set_weights(source.get_weights())
         model.compile(optimizer=create_optimizer(optimizer, learning_rate,
                                                  epochs * steps_per_epoch, warmup_steps,
-                                                 clipnorm=clipnorm))
+                                                 clipnorm=clipnorm),
+                      jit_compile=jit_compile)
     distribute.prepare_for_fit(model, strategy)
     backup_dir = os.path.join(work_dir, "backup")
     start_epoch = resumed_epoch(backup_dir)
