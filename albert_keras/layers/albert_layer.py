@@ -5,6 +5,7 @@ import keras
 from albert_keras.activations import get_activation
 from albert_keras.layers.attention import AlbertAttention
 from albert_keras.layers.initializers import normal_initializer
+from albert_keras.layers.layer_norm import LayerNorm
 
 
 @keras.saving.register_keras_serializable(package="albert_keras")
@@ -54,7 +55,7 @@ class AlbertLayer(keras.layers.Layer):
             dtype=self.dtype_policy)
         self.ffn = dense(intermediate_size, "ffn")
         self.ffn_output = dense(hidden_size, "ffn_output")
-        self.full_layer_layer_norm = keras.layers.LayerNormalization(
+        self.full_layer_layer_norm = LayerNorm(
             epsilon=layer_norm_eps, name="full_layer_layer_norm", dtype=self.dtype_policy)
         self.activation = get_activation(hidden_act)
         # === Config ===

@@ -6,6 +6,7 @@ import keras
 from keras import ops
 
 from albert_keras.layers.initializers import normal_initializer
+from albert_keras.layers.layer_norm import LayerNorm
 
 
 @keras.saving.register_keras_serializable(package="albert_keras")
@@ -56,7 +57,7 @@ class AlbertAttention(keras.layers.Layer):
         self.dense = dense("dense")
         self.attention_dropout = keras.layers.Dropout(attention_dropout, dtype=self.dtype_policy)
         self.output_dropout = keras.layers.Dropout(output_dropout, dtype=self.dtype_policy)
-        self.LayerNorm = keras.layers.LayerNormalization(
+        self.LayerNorm = LayerNorm(
             epsilon=layer_norm_eps, name="LayerNorm", dtype=self.dtype_policy)
         # === Config ===
         self.hidden_size = hidden_size

@@ -5,6 +5,7 @@ import tensorflow as tf
 from keras import ops
 
 from albert_keras.layers.initializers import normal_initializer
+from albert_keras.layers.layer_norm import LayerNorm
 
 
 @keras.saving.register_keras_serializable(package="albert_keras")
@@ -60,7 +61,7 @@ class AlbertEmbeddings(keras.layers.Layer):
         self.token_type_embeddings = keras.layers.Embedding(
             type_vocab_size, embedding_size, embeddings_initializer=init(),
             name="token_type_embeddings", dtype=self.dtype_policy)
-        self.LayerNorm = keras.layers.LayerNormalization(
+        self.LayerNorm = LayerNorm(
             epsilon=layer_norm_eps, name="LayerNorm", dtype=self.dtype_policy)
         self.dropout = keras.layers.Dropout(dropout, dtype=self.dtype_policy)
         self.embedding_hidden_mapping_in = keras.layers.Dense(

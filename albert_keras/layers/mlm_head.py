@@ -5,6 +5,7 @@ from keras import ops
 
 from albert_keras.activations import get_activation
 from albert_keras.layers.initializers import normal_initializer
+from albert_keras.layers.layer_norm import LayerNorm
 
 
 @keras.saving.register_keras_serializable(package="albert_keras")
@@ -44,7 +45,7 @@ class AlbertMLMHead(keras.layers.Layer):
         self.dense = keras.layers.Dense(
             embedding_size, kernel_initializer=normal_initializer(initializer_range),
             name="dense", dtype=self.dtype_policy)
-        self.LayerNorm = keras.layers.LayerNormalization(
+        self.LayerNorm = LayerNorm(
             epsilon=layer_norm_eps, name="LayerNorm", dtype=self.dtype_policy)
         self.activation = get_activation(hidden_act)
         # === Config ===

@@ -91,3 +91,23 @@ def test_every_weight_draws_its_own_random_values():
     kernels = [np.asarray(w).ravel()[:16] for w in model.weights if np.asarray(w).std() > 0]
     firsts = {tuple(np.round(k, 7)) for k in kernels}
     assert len(firsts) == len(kernels)
+
+
+def test_layer_norm_is_keras_and_its_neg_free_form_is_within_1e_6():
+    import keras
+
+    from albert_keras.layers.layer_norm import LayerNorm
+
+    rng = np.random.default_rng(1)
+    x = (rng.normal(size=(3, 7, 32)) * 4 + 2).astype("float32")
+    ours, theirs = LayerNorm(epsilon=1e-12), keras.layers.LayerNormalization(epsilon=1e-12)
+    ours.build(x.shape)
+    theirs.build(x.shape)
+    weights = [rng.normal(1, 0.3, 32).astype("float32"), rng.normal(0, 0.5, 32).astype("float32")]
+    ours.set_weights(weights)
+    theirs.set_weights(weights)
+    assert [w.name for w in ours.weights] == ["gamma", "beta"]
+    np.testing.assert_array_equal(np.asarray(ours(x)), np.asarray(theirs(x)))
+    ours.subtract_mean_first = True
+    np.testing.assert_allclose(np.asarray(ours(x)), np.asarray(theirs(x)), rtol=0, atol=1e-6)
+    check_layer(LayerNorm, {"epsilon": 1e-12}, (x,), (3, 7, 32))
