@@ -8,6 +8,7 @@ import keras
 import tensorflow as tf
 
 from albert_keras import models as albert_models
+from albert_keras.layers.layer_norm import LayerNorm
 
 from . import signatures
 
@@ -81,33 +82,24 @@ def quantizable_graph(model, mode):
        an int8 step is 39, which rounds every real score to the same value (measured on
        the shipped SST-2 classifier: label agreement 0.53; with -30: 1.0). exp(-30) < 1e-13,
        so padding keeps no weight.
-    2. For int16 activations, LayerNorm's variance as mean(d * d) with d = x - mean (SUB,
-       MUL) instead of TF's SQUARED_DIFFERENCE: the 16x8 quantizer marks
-       SQUARED_DIFFERENCE int16, but LiteRT has no int16 kernel for it ("SquaredDifference
-       only supports FLOAT32 and INT32") and the file fails at run time. Keras'
-       LayerNormalization has no hook for this, so `tf.nn.moments` is swapped while tracing.
+    2. Every `albert_keras.layers.LayerNorm` in its `subtract_mean_first` form (MEAN, SUB,
+       MUL, ADD, RSQRT; values within ~1e-6): Keras' form lowers to NEG, which has no int8
+       kernel (a DEQUANTIZE -> NEG -> QUANTIZE float round trip in each LayerNorm), and to
+       SQUARED_DIFFERENCE, which LiteRT has no int16 kernel for ("SquaredDifference only
+       supports FLOAT32 and INT32": the 16x8 file failed at run time).
     """
     if not mode.calibrate:
         yield
         return
-    from keras.src.backend.tensorflow import nn as tf_nn
-
     backbone = model if isinstance(model, albert_models.AlbertModel) else model.albert
-    saved_value, saved_moments = backbone.attention_mask_value, tf_nn.moments
+    norms = [layer for layer in model._flatten_layers() if isinstance(layer, LayerNorm)]
+    saved_value = backbone.attention_mask_value
     backbone.attention_mask_value = QUANTIZED_MASK_VALUE
-    if mode.int16_activations:
-        tf_nn.moments = _moments_without_squared_difference
+    for norm in norms:
+        norm.subtract_mean_first = True
     try:
         yield
     finally:
-        backbone.attention_mask_value, tf_nn.moments = saved_value, saved_moments
-
-
-def _moments_without_squared_difference(x, axes, keepdims=False, synchronized=False):
-    """`tf.nn.moments` built from SUB and MUL (the same values in float32)."""
-    mean = tf.reduce_mean(x, axes, keepdims=True)
-    centered = x - mean
-    variance = tf.reduce_mean(centered * centered, axes, keepdims=True)
-    if not keepdims:
-        mean, variance = tf.squeeze(mean, axes), tf.squeeze(variance, axes)
-    return mean, variance
+        backbone.attention_mask_value = saved_value
+        for norm in norms:
+            norm.subtract_mean_first = False

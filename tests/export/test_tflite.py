@@ -138,11 +138,11 @@ def test_int16x8_converts_with_int16_activations(make_model_dir, export_texts, t
 
 
 def test_quantizable_graph_substitutions_are_float_equivalent():
-    """The -30 mask and the SUB/MUL variance traced for int16x8 give the float outputs."""
+    """The -30 mask and the NEG-free LayerNorm traced for int8/int16x8 give the float outputs."""
     import tensorflow as tf
+    from albert_keras.export import tflite
 
     from albert_keras import AlbertConfig, AlbertModel
-    from albert_keras.export import tflite
 
     model = AlbertModel(AlbertConfig(vocab_size=99, embedding_size=16, hidden_size=32,
                                      num_hidden_layers=2, num_attention_heads=4,
@@ -158,3 +158,37 @@ def test_quantizable_graph_substitutions_are_float_equivalent():
         got = traced(ids, mask).numpy()
     np.testing.assert_allclose(got, expected, atol=1e-5)
     assert model.attention_mask_value is None  # restored after tracing
+    assert not any(getattr(layer, "subtract_mean_first", False) for layer in model._flatten_layers())
+
+
+@pytest.mark.parametrize("mode", ["float32", "dynamic", "int8"])
+def test_graph_is_fully_connected_layers_without_float_fallback(make_model_dir, export_texts,
+                                                                 mode):
+    """Issue #11: every dense layer is a FULLY_CONNECTED (the op XNNPACK runs with its
+    dynamically quantized int8 kernels), the only BATCH_MATMULs are the two attention
+    products, and LayerNorm has no NEG / SQUARED_DIFFERENCE (int8 had a float round trip,
+    DEQUANTIZE -> NEG -> QUANTIZE, in each one)."""
+    import collections
+
+    from ai_edge_litert.interpreter import Interpreter
+    from albert_keras.export import signatures, tflite
+
+    folder = make_model_dir("text-classification", hidden_size=48, intermediate_size=67)
+    model = signatures.model_class("text-classification").from_pretrained(folder)
+    data = tflite.convert(model, "text-classification", quantization.MODES[mode],
+                          SEQUENCE_LENGTH, calibration=_features(make_model_dir, export_texts))
+    interpreter = Interpreter(model_content=data)
+    tensors = {t["index"]: t for t in interpreter.get_tensor_details()}
+    ops = interpreter._get_ops_details()
+    counts = collections.Counter(o["op_name"] for o in ops)
+    layers = model.config.num_hidden_layers * model.config.inner_group_num
+    # q, k, v, dense, ffn, ffn_output per layer + embedding projection, pooler, classifier
+    assert counts["FULLY_CONNECTED"] == 6 * layers + 3, counts
+    assert counts["BATCH_MATMUL"] == 2 * layers, counts  # q.k^T and probabilities.v
+    if mode == "dynamic":  # the weights the converter quantizes (>= 1024 values) are int8
+        kernels = [tensors[o["inputs"][1]] for o in ops if o["op_name"] == "FULLY_CONNECTED"]
+        large = [k for k in kernels if np.prod(k["shape"]) >= 1024]
+        assert large and all(k["dtype"] == np.int8 for k in large)
+    if mode == "int8":  # float only at the boundary: the mask in, the probabilities out
+        assert counts["NEG"] == counts["SQUARED_DIFFERENCE"] == 0, counts
+        assert counts["QUANTIZE"] <= 1 and counts["DEQUANTIZE"] <= 1, counts
