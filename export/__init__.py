@@ -33,6 +33,7 @@ __all__ = [
 TASKS = tuple(signatures.TASKS)
 MODES = tuple(quantization.MODES)
 logger = logging.getLogger(__name__)
+ANY_LENGTH_VERIFIED = 128  # token length an any-length TFLite file is verified at
 
 # Used when no texts are given: ordinary English sentences (verification and calibration).
 DEFAULT_TEXTS = (
@@ -63,7 +64,7 @@ def _load(model_dir, task, sequence_length):
         raise FileNotFoundError(f"{model_dir} has no spiece.model (the tokenizer is exported too)")
     model = signatures.model_class(task_info.name).from_pretrained(model_dir)
     limit = model.config.max_position_embeddings
-    if not 3 <= sequence_length <= limit:
+    if sequence_length is not None and not 3 <= sequence_length <= limit:
         raise ValueError(f"sequence_length={sequence_length} must be in [3, "
                          f"max_position_embeddings={limit}]")
     return model, AlbertTokenizer.from_pretrained(model_dir)
@@ -152,14 +153,19 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
     builtin ops only, Task Library metadata with spiece.model (and labels.txt for
     text-classification) inside. Every file is run in LiteRT and compared with Keras
     before it is written as `out/albert-<task>-<mode>.tflite`; the report goes to
-    `out/albert-<task>-report.json`.
+    `out/albert-<task>-report.json`. With `sequence_length=None` the files take any
+    length up to `max_position_embeddings` (LiteRT resizes the inputs per call, so
+    nothing is padded: `albert_keras.pipeline` runs them several times faster); they
+    carry config.json too and are named `albert-<task>-<mode>-any-length.tflite`, the
+    report `albert-<task>-any-length-report.json`. The Task Library needs a fixed length.
 
     Args:
         model_dir: str. Folder with config.json, weights and spiece.model.
         out: str. Output folder.
         task: str. One of `TASKS`.
         quantize: str or list. A mode of `MODES`, a list of them, or "all".
-        sequence_length: int. Fixed token length. Defaults to 128.
+        sequence_length: int or None. Fixed token length, or None for any length (for
+            LiteRT in Python; verified at 128 tokens at most). Defaults to 128.
         num_choices: int. Choices per example (multiple-choice). Defaults to 2.
         texts: real text for verification (str, or tuples for pair tasks).
         calibration_texts: real text for int8/int16x8 calibration. Defaults to `texts`.
@@ -173,6 +179,9 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
         `Report` with one result per mode.
     """
     model, tokenizer = _load(model_dir, task, sequence_length)
+    any_length = sequence_length is None
+    if any_length:  # verification and calibration text is padded to this length
+        sequence_length = min(ANY_LENGTH_VERIFIED, model.config.max_position_embeddings)
     modes = quantization.resolve_modes(quantize)
     functions = saved_model.ServingFunctions(model, task, tokenizer, sequence_length,
                                              num_choices=num_choices)
@@ -186,19 +195,23 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
     reference = {k: v.numpy() for k, v in serve(features["ids"], features["mask"],
                                                 features["segment_ids"]).items()}
     label_names = signatures.label_names(model.config)
-    report = Report(task, os.fspath(model_dir), sequence_length)
+    report = Report(task, os.fspath(model_dir), None if any_length else sequence_length)
     os.makedirs(out, exist_ok=True)
+    suffix = "-any-length" if any_length else ""
     for mode in modes:
-        path = os.path.join(out, f"albert-{task}-{mode.name}.tflite")
-        _progress(progress, f"converting {task} to TFLite ({mode.name}, length {sequence_length})")
+        path = os.path.join(out, f"albert-{task}-{mode.name}{suffix}.tflite")
+        _progress(progress, f"converting {task} to TFLite ({mode.name}, length "
+                            f"{'any' if any_length else sequence_length})")
         try:
-            data = tflite.convert(model, task, mode, sequence_length, num_choices, calibration)
+            data = tflite.convert(model, task, mode, None if any_length else sequence_length,
+                                  num_choices, calibration)
         except Exception as error:  # noqa: BLE001 - any converter error becomes a failed row
             result = ArtifactResult(path, "tflite", mode.name, failures=[
                 f"conversion failed: {type(error).__name__}: {str(error).splitlines()[0]}"])
             report.results.append(result)
             continue
-        data = _with_metadata(data, task, tokenizer, label_names)
+        data = _with_metadata(data, task, tokenizer, label_names,
+                              model.config if any_length else None)
         tmp = path + ".tmp"
         atomic_write_bytes(tmp, data)
         _progress(progress, f"verifying {os.path.basename(path)} in LiteRT")
@@ -210,7 +223,7 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
             os.replace(tmp, path)
         else:
             os.remove(tmp)
-    report.save(os.path.join(out, f"albert-{task}-report.json"))
+    report.save(os.path.join(out, f"albert-{task}{suffix}-report.json"))
     _progress(progress, report.table())
     if strict and not report.passed:
         raise ExportError(report)
@@ -228,8 +241,8 @@ def _features(functions, batch, num_choices):
     return {names[k]: np.asarray(v, np.int32) for k, v in tokens.items()}
 
 
-def _with_metadata(data, task, tokenizer, label_names):
-    """The .tflite bytes with Task Library metadata and the associated files."""
+def _with_metadata(data, task, tokenizer, label_names, config=None):
+    """The .tflite bytes with Task Library metadata and the associated files (+ config.json)."""
     inputs, outputs = metadata.io_names(data)
     labels = label_names if task in ("text-classification", "token-classification") else None
     meta = metadata.build_metadata(f"albert-{task}", f"ALBERT {task} (albert-keras export)",
@@ -237,4 +250,6 @@ def _with_metadata(data, task, tokenizer, label_names):
     files = {metadata.SPIECE_FILE: tokenizer.sp_model.serialized_model_proto()}
     if labels:
         files[metadata.LABELS_FILE] = ("\n".join(labels) + "\n").encode()
+    if config is not None:  # an any-length file: its longest input is max_position_embeddings
+        files["config.json"] = config.to_json_string().encode()
     return metadata.populate(data, meta, files)

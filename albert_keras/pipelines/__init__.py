@@ -1,8 +1,9 @@
 """Task pipelines in the style of transformers' `pipeline()`.
 
 - `base`: Pipeline, tokenization + length-sorted batching + runtime, written once.
-- `runtimes`: KerasRuntime (one tf.function, no retracing per shape), SavedModelRuntime
-  (the export's token-id signature), TFLiteRuntime (LiteRT, row by row at the file's length).
+- `runtimes`: KerasRuntime (one tf.function, no retracing per shape; XLA with bucketed
+  shapes on request), SavedModelRuntime (the export's token-id signature), TFLiteRuntime
+  (LiteRT, row by row at the file's fixed length, or at each row's own length).
 - `artifacts`: what an exported SavedModel / TFLite file records (task, tokenizer, labels, config).
 - `fill_mask`, `text_classification`, `token_classification`, `question_answering`,
   `feature_extraction`: one pipeline each.
@@ -37,7 +38,9 @@ def pipeline(task, model, tokenizer=None, batch_size=8, **kwargs):
     from `albert_keras.export` (its `NAME/VERSION/` folder, or `NAME/` for the highest
     version) through its token-id signature (`SavedModelRuntime`), anything else is a
     hub-layout folder or hub id loaded as a Keras model. The results are the same on
-    all three for a float model; the artifacts truncate at their fixed sequence length.
+    all three for a float model; the artifacts truncate at their fixed sequence length
+    (an any-length TFLite file, at the model's `max_position_embeddings`). For speed on
+    a CPU, export TFLite with `sequence_length=None`: nothing is padded.
 
     Args:
         task: one of `TASKS` (transformers' names).

@@ -11,7 +11,7 @@ import pytest
 from albert_keras.export import export_saved_model, export_tflite
 
 from albert_keras.cli import main
-from albert_keras.pipelines import SavedModelRuntime, TFLiteRuntime, pipeline
+from albert_keras.pipelines import KerasRuntime, SavedModelRuntime, TFLiteRuntime, pipeline
 from tests.pipelines.test_pipelines import _close
 
 LENGTH = 32  # the artifacts' fixed sequence length (the models take 64)
@@ -170,3 +170,62 @@ def test_pipeline_is_identical_on_keras_saved_model_and_tflite(exported, task):
     if task in ("text-classification", "token-classification"):
         assert on_saved.config.id2label == on_tflite.config.id2label == keras.config.id2label
     _assert_same_results(task, keras, on_saved, on_tflite)
+
+
+# ------------------------------------------------------------------ speed options, same results
+def test_keras_runtime_traces_once_for_every_batch_shape(fill_mask):
+    keras, _, _ = fill_mask
+    runtime = KerasRuntime(keras.runtime.model)
+    rng = np.random.default_rng(0)
+    for batch, width in ((1, 5), (3, 9), (2, 17), (5, 4)):
+        ids = rng.integers(5, keras.config.vocab_size, (batch, width))
+        out = runtime({"input_ids": ids, "attention_mask": np.ones_like(ids),
+                       "token_type_ids": np.zeros_like(ids)})
+        assert out["logits"].shape == (batch, width, keras.config.vocab_size)
+    assert runtime.traces == 1
+
+
+def test_xla_buckets_give_the_unbucketed_results(fill_mask):
+    keras, _, _ = fill_mask
+    plain = KerasRuntime(keras.runtime.model)
+    xla = KerasRuntime(keras.runtime.model, jit_compile=True, sequence_bucket=8)
+    assert xla.bucket_shape((3, 9)) == (4, 16) and xla.bucket_shape((8, 16)) == (8, 16)
+    assert xla.bucket_shape((1, 63)) == (1, 64) and plain.bucket_shape((3, 9)) == (3, 9)
+    texts = ["the capital of france is [MASK].", "a [MASK]", "[MASK] " + LONG]
+    for batch_size in (1, 2, 3):
+        expected = pipeline("fill-mask", model=plain, tokenizer=keras.tokenizer,
+                            batch_size=batch_size)(texts, top_k=3)
+        _close(pipeline("fill-mask", model=xla, tokenizer=keras.tokenizer,
+                        batch_size=batch_size)(texts, top_k=3), expected)
+    assert xla.traces == 1
+
+
+@pytest.fixture(scope="module")
+def any_length(exported, tmp_path_factory):
+    """(fixed-length .tflite, any-length .tflite) of the same fill-mask model."""
+    folder, _, fixed = exported("fill-mask", saved_model=False)
+    out = tmp_path_factory.mktemp("any-length")
+    report = export_tflite(folder, str(out), "fill-mask", sequence_length=None, latency_runs=0)
+    assert report.passed and report.sequence_length is None
+    return fixed, str(out / "albert-fill-mask-float32-any-length.tflite")
+
+
+def test_any_length_tflite_equals_the_fixed_length_file(any_length, fill_mask):
+    fixed, anywhere = any_length
+    keras = fill_mask[0]
+    runtime = TFLiteRuntime(anywhere)
+    assert runtime.any_length and not TFLiteRuntime(fixed).any_length
+    assert runtime.max_length == keras.runtime.model.config.max_position_embeddings == 64
+    short = pipeline("fill-mask", model=runtime, max_length=LENGTH)
+    _assert_same_results("fill-mask", pipeline("fill-mask", model=fixed), short)
+    text = " ".join(LONG.split()[:25]) + " [MASK]"  # ~49 tokens: past the fixed file's 32
+    _close(pipeline("fill-mask", model=runtime)(text, top_k=3),
+           pipeline("fill-mask", model=keras.runtime.model, tokenizer=keras.tokenizer)(
+               text, top_k=3))
+
+
+def test_tflite_runs_on_every_core_by_default(fill_mask):
+    from albert_keras.pipelines.runtimes import cpu_cores
+
+    assert cpu_cores() >= 1
+    assert TFLiteRuntime(fill_mask[2]).num_threads == cpu_cores()
