@@ -36,7 +36,9 @@ TEST = [
     "nbformat==5.11.1",
     "ipykernel==7.4.0",
 ]
-DEV = TEST + ["ruff"]
+# The benchmark suite's peers (`python -m benchmarks`); never runtime dependencies.
+BENCH = TEST + ["onnxruntime==1.32.0", "onnx==1.23.2"]
+DEV = BENCH + ["ruff"]
 
 setup(
     name="albert-keras",
@@ -52,7 +54,7 @@ setup(
     include_package_data=True,
     package_data={"albert_keras": ["assets/**/*"]},
     install_requires=RUNTIME,
-    extras_require={"test": TEST, "dev": DEV},
+    extras_require={"test": TEST, "bench": BENCH, "dev": DEV},
     entry_points={"console_scripts": ["albert-keras=albert_keras.cli:main"]},
     license="Apache-2.0",
 )

@@ -68,6 +68,18 @@ def summarize(results, workdir):
                     np.array(row["labels"]) == np.array(gold)))
             rows.append(entry)
         _ratio(rows, "batch", "sentences_per_s", lower_is_better=False)
+        lengths = results.get("text_lengths")
+        if peak and lengths:
+            # fp32 arithmetic limit: every sentence at its own length, nothing padded,
+            # matrix products at the matmul peak.
+            seconds = sum(workload.forward_flops(results["config"], 1, n) for n in lengths) \
+                / (peak * 1e9)
+            summary["text_limit"] = {"sentences": len(lengths), "tokens": int(sum(lengths)),
+                                     "mean_tokens": float(np.mean(lengths)),
+                                     "fp32_limit_sentences_per_s": len(lengths) / seconds}
+            for row in rows:
+                row["of_fp32_limit"] = (row["sentences_per_s"]
+                                        / summary["text_limit"]["fp32_limit_sentences_per_s"])
         summary["text"] = rows
     if "train" in sections:
         rows = [{"peer": peer, "precision": "fp32", "batch": row["batch"], "step_s": row["step_s"]}
@@ -79,6 +91,9 @@ def summarize(results, workdir):
                  "peak_rss_mb": row["peak_rss_mb"], "rss_loaded_mb": row["rss_loaded_mb"]}
                 for peer, row in _rows(sections["memory"])]
         _ratio(rows, "work", "peak_rss_mb")
+        keras_hub = next((r["peak_rss_mb"] for r in rows if r["peer"] == "keras-hub XLA"), None)
+        for row in rows:
+            row["of_keras_hub"] = row["peak_rss_mb"] / keras_hub if keras_hub else None
         summary["memory"] = rows
     if "tflite" in sections:
         summary["tflite"] = sections["tflite"].get("rows", [])
@@ -138,8 +153,14 @@ def tables(results):
         out.append(_table("2. raw text: SST-2 dev sentences to labels", rows, [
             peer, ("prec", lambda r: r["precision"]), ("batch", lambda r: str(r["batch"])),
             ("sentences/s", _num("sentences_per_s", ".1f")), ratio,
+            ("of fp32 limit", _num("of_fp32_limit", ".0%")),
             ("warm-up s", _num("warmup_s", ".1f")),
             ("labels = transformers", _num("label_agreement_to_transformers", ".3f"))]))
+    limit = summary.get("text_limit")
+    if limit:
+        out.append(f"({limit['sentences']} sentences, {limit['tokens']} tokens, mean "
+                   f"{limit['mean_tokens']:.1f}; fp32 limit with no padding at the matmul "
+                   f"peak: {limit['fp32_limit_sentences_per_s']:.1f} sentences/s)")
     if summary.get("train"):
         rows = sorted(summary["train"], key=lambda r: (r["batch"], r["step_s"]))
         out.append(_table("3. fine-tuning step (seq 128; seconds per step)", rows, [
@@ -150,7 +171,8 @@ def tables(results):
         out.append(_table("4. peak resident memory, load + inference", rows, [
             peer, ("work", lambda r: r["work"]), ("peak MB", _num("peak_rss_mb", ".0f")),
             ("after load MB", _num("rss_loaded_mb", ".0f")),
-            ("smaller than fastest.. (x)", _num("vs_fastest_peer", ".2f"))]))
+            ("vs smallest peer", _num("vs_fastest_peer", ".2f")),
+            ("of keras-hub", _num("of_keras_hub", ".0%"))]))
     if summary.get("tflite"):
         out.append(_table("5. TFLite per quantization mode (batch 1, seq 128)", summary["tflite"], [
             ("mode", lambda r: r["mode"]), ("MB", _num("size_mb", ".2f")),

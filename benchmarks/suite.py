@@ -118,7 +118,11 @@ def main(argv=None):
 
     results = {"machine": _machine(), "preset": args.preset, "config": config,
                "quick": args.quick, "sections": {}}
-    if "dense" in sections:
+    if "text" in sections:
+        sentences, _ = workload.sst2_dev()
+        results["text_lengths"] = workload.sentence_lengths(
+            sentences[:params["text"]["sentences"]])
+    if "dense" in sections or "text" in sections:
         results["matmul"] = run_worker("matmul", args.workdir, {"n": 4096, "repeats": 3})["rows"]
     plan = {"dense": DENSE, "text": TEXT, "train": TRAIN, "memory": MEMORY}
     for section in sections:

@@ -7,7 +7,8 @@ per work folder:
 - `model/`: the transformers checkpoint (config.json, model.safetensors, spiece.model);
 - `keras_hub/`: the same weights as a keras-hub preset (our converter);
 - `onnx/`: the transformers model exported to ONNX, fp32 and ONNX Runtime dynamic int8;
-- `tflite/`, `saved_model/`: our exports of it (every quantization mode).
+- `tflite/`, `saved_model/`: our exports of it (every quantization mode at lengths 128
+  and 384, and any-length float32 / dynamic files for the pipelines).
 
 Each step runs in its own process (`python -m benchmarks.worker prepare-...`), so no
 library's import is paid by another's measurement.
@@ -46,6 +47,14 @@ def sst2_dev():
     with open(SST2_DEV, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     return [row["text"].strip() for row in rows], np.array([int(row["label"]) for row in rows])
+
+
+def sentence_lengths(sentences, spiece=SPIECE):
+    """Token count of each sentence as the classifier sees it: [CLS] pieces [SEP], at most 128."""
+    from albert_keras.tokenization import AlbertTokenizer
+
+    tokenizer = AlbertTokenizer(str(spiece))
+    return [min(128, len(ids)) for ids in tokenizer(sentences)["input_ids"]]
 
 
 def forward_flops(config, batch, seq):
@@ -148,3 +157,9 @@ def prepare_keras(workdir, sequence_lengths=(128, 384)):
             export_tflite(where["model"], out, "text-classification", quantize=modes,
                           sequence_length=length, texts=sentences[:32],
                           calibration_texts=sentences[:200], latency_runs=1, strict=False)
+    # The files `albert_keras.pipeline` runs unpadded (any length, resized per call).
+    out = where["tflite"] / "any"
+    if not (out / "albert-text-classification-any-length-report.json").is_file():
+        export_tflite(where["model"], out, "text-classification",
+                      quantize=["float32", "dynamic"], sequence_length=None,
+                      texts=sentences[:32], latency_runs=1, strict=False)

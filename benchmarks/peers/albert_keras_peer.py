@@ -117,8 +117,10 @@ class AlbertPipeline:
 
         source = {"keras": where["model"],
                   "saved_model": where["saved_model"] / "classifier" / "1",
-                  "float32": where["tflite"] / "128" / "albert-text-classification-float32.tflite",
-                  "dynamic": where["tflite"] / "128" / "albert-text-classification-dynamic.tflite",
+                  "float32": where["tflite"] / "any"
+                  / "albert-text-classification-float32-any-length.tflite",
+                  "dynamic": where["tflite"] / "any"
+                  / "albert-text-classification-dynamic-any-length.tflite",
                   }[self.runtime]
         self._make = lambda batch_size: albert_keras.pipeline(
             "text-classification", model=str(source), batch_size=batch_size)

@@ -5,6 +5,11 @@ import time
 
 import numpy as np
 
+# PyTorch only: with TensorFlow installed, transformers would also import its TF code
+# (which refuses Keras 3).
+os.environ.setdefault("USE_TF", "0")
+os.environ.setdefault("USE_TORCH", "1")
+
 from benchmarks.peers.timing import step_intervals
 
 
@@ -38,7 +43,7 @@ class Transformers:
 
         if not hasattr(self, "_pipeline"):
             self._pipeline = transformers.pipeline("text-classification", model=self.folder,
-                                                   device=-1)
+                                                   framework="pt", device=-1)
         results = self._pipeline(sentences, batch_size=batch_size, truncation=True,
                                  max_length=128)
         return np.array([self.model.config.label2id[r["label"]] for r in results])

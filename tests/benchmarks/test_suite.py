@@ -51,6 +51,7 @@ def _results(tmp_path):
     train = {"albert-keras XLA": {"rows": [{"batch": 8, "seq": 128, "step_s": 5.0}]},
              "keras-hub XLA": {"rows": [{"batch": 8, "seq": 128, "step_s": 4.0}]}}
     return {"machine": {"cpus": 2, "time": "now"}, "preset": "albert-base-v2", "config": BASE,
+            "text_lengths": [128, 128, 128, 128],
             "matmul": [{"library": "numpy", "gflops": 200.0}, {"library": "torch", "gflops": 150.0}],
             "sections": {"dense": dense, "text": text, "memory": memory, "train": train,
                          "tflite": {"rows": [{"mode": "dynamic", "size_mb": 10.4, "cosine": 0.9999,
@@ -70,6 +71,10 @@ def test_ratios_compare_with_the_fastest_peer_of_the_same_precision(tmp_path):
     text = {r["peer"]: r for r in summary["text"]}
     assert text["albert-keras pipeline Keras"]["vs_fastest_peer"] == pytest.approx(2.5)
     assert text["albert-keras pipeline Keras"]["label_agreement_to_transformers"] == 0.75
+    # Four 128-token sentences at 200 GFLOP/s:
+    limit = 4 / (4 * workload.forward_flops(BASE, 1, 128) / 200e9)
+    assert summary["text_limit"]["fp32_limit_sentences_per_s"] == pytest.approx(limit)
+    assert text["albert-keras pipeline Keras"]["of_fp32_limit"] == pytest.approx(30.0 / limit)
     assert {r["peer"]: r["vs_fastest_peer"] for r in summary["memory"]}["albert-keras XLA"] == 3.0
     assert {r["peer"]: r["vs_fastest_peer"] for r in summary["train"]}["albert-keras XLA"] == 0.8
     results["summary"] = summary
