@@ -33,6 +33,9 @@ def add_parser(subparsers):
     lite.add_argument("--num-choices", type=int, default=2)
     lite.add_argument("--calibration-texts", help="text file for int8/int16x8 calibration")
     lite.add_argument("--latency-runs", type=int, default=10)
+    lite.add_argument("--any-length", action="store_true",
+                      help="files that take any length (LiteRT resizes per call; what "
+                      "albert_keras.pipeline runs fastest), not the Task Library's fixed length")
     parser.set_defaults(func=run)
     return parser
 
@@ -66,7 +69,8 @@ def run(args):
         else:
             report = api.export_tflite(
                 args.model_dir, args.out, args.task, quantize=args.quantize,
-                sequence_length=args.sequence_length, num_choices=args.num_choices,
+                sequence_length=None if args.any_length else args.sequence_length,
+                num_choices=args.num_choices,
                 texts=texts, calibration_texts=_read(args.calibration_texts, args.task),
                 latency_runs=args.latency_runs, strict=not args.no_strict, progress=progress)
     except api.ExportError as error:

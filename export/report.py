@@ -56,7 +56,8 @@ class Report:
     Args:
         task: str. Pipeline task name.
         model_dir: str. The exported model folder.
-        sequence_length: int. Fixed token length of the artifacts.
+        sequence_length: int or None. Fixed token length of the artifacts (None: any
+            length, see `export_tflite(sequence_length=None)`).
         results: list of `ArtifactResult`.
 
     Example:
@@ -95,7 +96,8 @@ class Report:
                          _num(r.latency_ms.get("1"), "{:.2f}"), _num(r.latency_ms.get("2"), "{:.2f}"),
                          "ok" if r.passed else "FAILED: " + "; ".join(r.failures)))
         widths = [max(len(str(row[i])) for row in rows) for i in range(len(head) - 1)]
-        lines = [f"ALBERT export report: task {self.task}, sequence length {self.sequence_length}"]
+        length = "any" if self.sequence_length is None else self.sequence_length
+        lines = [f"ALBERT export report: task {self.task}, sequence length {length}"]
         for row in rows:
             lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths)) + "  " + row[-1])
         return "\n".join(lines)

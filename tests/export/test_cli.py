@@ -37,3 +37,19 @@ def test_python_dash_m_help():
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-1000:]
     assert "--quantize" in done.stdout and "int16x8" in done.stdout
+
+
+def test_any_length_asks_the_export_for_no_fixed_length(tmp_path, monkeypatch):
+    import albert_keras.export as api
+
+    calls = []
+
+    def export_tflite(model_dir, out, task, **kwargs):
+        calls.append(kwargs["sequence_length"])
+        return type("Report", (), {"passed": True})()
+
+    monkeypatch.setattr(api, "export_tflite", export_tflite)
+    base = ["tflite", str(tmp_path), str(tmp_path / "out"), "--task", "text-classification"]
+    assert cli.main(base + ["--any-length"]) == 0
+    assert cli.main(base + ["--sequence-length", "64"]) == 0
+    assert calls == [None, 64]
