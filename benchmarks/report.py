@@ -42,6 +42,8 @@ def summarize(results, workdir):
         reference = _logits(workdir, "transformers eager")
         rows = []
         for peer, row in _rows(sections["dense"]):
+            if "median_ms" not in row:
+                continue
             flops = workload.forward_flops(results["config"], row["batch"], row["seq"])
             gflops = flops / (row["median_ms"] / 1000) / 1e9
             entry = {"peer": peer, "precision": _precision(peer), "shape": f"{row['batch']}x{row['seq']}",

@@ -78,7 +78,7 @@ def parameters(quick, config):
         "dense": {"shapes": [[1, 128], [1, 384], [8, 128], [32, 128]], "repeats": 5,
                   "vocab_size": vocab},
         "text": {"batch_sizes": [32], "sentences": 872},
-        "train": {"batch_sizes": [8, 32], "seq": 128, "steps": 6},
+        "train": {"batch_sizes": [8, 32], "seq": 128, "steps": 5},
         "memory": {"batch": 8, "seq": 128, "vocab_size": vocab},
         "tflite": {"modes": ["float32", "float16", "dynamic", "int8", "int16x8"],
                    "threads": [1, 2], "repeats": 5, "vocab_size": vocab},

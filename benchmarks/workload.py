@@ -149,7 +149,7 @@ def prepare_keras(workdir, sequence_lengths=(128, 384)):
     for length in sequence_lengths:
         # Every mode at 128 (the TFLite section); the dense section needs only the
         # float32 and dynamic-range files at the other lengths.
-        modes = "all" if length == 128 else ["float32", "dynamic", "int8"]
+        modes = "all" if length == 128 else ["float32", "dynamic"]
         out = where["tflite"] / str(length)
         if not (out / "albert-text-classification-report.json").is_file():
             # strict=False: a random classifier's near-tied labels can fail the label
