@@ -29,6 +29,13 @@ def test_tflite_every_mode(make_model_dir, export_texts, tmp_path, task):
             assert all("cosine" in f or "label agreement" in f for f in row.failures), \
                 report.table()
             continue
+        if task == "text-classification" and mode in ("int8", "int16x8") and not row.passed:
+            # Same with two random labels: probabilities within 1e-3 of 0.5 (measured: cosine
+            # 1.00000, label agreement 0.0). Only the label check may fail; the trained
+            # classifier below is where agreement is measured for real.
+            assert all("label agreement" in f for f in row.failures), report.table()
+            assert row.min_cosine >= 0.99, report.table()
+            continue
         assert row.passed, report.table()
         assert row.size_bytes < float32.size_bytes
 
