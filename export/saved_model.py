@@ -17,14 +17,16 @@ class ServingFunctions:
 
     - `serving_default(**texts)`: raw strings in (the task's `text_inputs`), client-ready
       outputs out; the tokenizer runs inside the graph.
-    - `tokens(input_ids, attention_mask, token_type_ids)`: int32 token features in.
+    - `tokens(input_ids, attention_mask, token_type_ids)`: int32 token features in, of
+      any sequence length up to `max_position_embeddings` (clients send unpadded
+      batches, so short text costs less).
     - `tokenize(**texts)`: the in-graph tokenizer alone (for debugging clients).
 
     Args:
         model: an albert_keras task model.
         task: str. Pipeline task name.
         tokenizer: `AlbertTokenizer` of the model.
-        sequence_length: int. Fixed token length (padding/truncation).
+        sequence_length: int. Token length of the raw-text signatures (padding/truncation).
         num_choices: int or None. Choices per example (multiple-choice); None: any.
         text_pair: bool. text-classification takes sentence pairs (`text`, `text_pair`).
         top_k: int. Tokens returned per [MASK] (fill-mask).
@@ -91,8 +93,8 @@ class ServingFunctions:
         return specs
 
     def token_spec(self):
-        """TensorSpecs of the token inputs, (batch, seq) or (batch, choices, seq)."""
-        shape = signatures.input_shape(self.task, self.sequence_length, self.num_choices)
+        """TensorSpecs of the token inputs, (batch, seq) or (batch, choices, seq), any seq."""
+        shape = signatures.input_shape(self.task, None, self.num_choices)
         return [tf.TensorSpec(shape, tf.int32, name=n) for n in signatures.TOKEN_INPUTS]
 
     def archive(self):

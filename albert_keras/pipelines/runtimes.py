@@ -115,9 +115,10 @@ class _ArtifactRuntime:
         arrays = {k: np.asarray(features[k], np.int32) for k in TOKEN_INPUTS}
         width = arrays["input_ids"].shape[1]
         if width > self.max_length:
-            raise ValueError(f"{width} tokens do not fit {self.source}: its fixed sequence "
-                             f"length is {self.max_length} tokens (export it with a larger "
-                             "sequence_length, or pass max_length<={self.max_length})")
+            limit = ("takes at most" if self.any_length else "has a fixed sequence length of")
+            raise ValueError(f"{width} tokens do not fit {self.source}: it {limit} "
+                             f"{self.max_length} tokens (export it with a larger "
+                             f"sequence_length, or pass max_length<={self.max_length})")
         ids = arrays["input_ids"]
         if ids.size and (ids.max() >= self.config.vocab_size or ids.min() < 0):
             raise ValueError(f"token id {int(ids.max())} >= vocab_size {self.config.vocab_size}")
@@ -137,8 +138,10 @@ class _ArtifactRuntime:
 class SavedModelRuntime(_ArtifactRuntime):
     """Runs a SavedModel written by `albert_keras.export.export_saved_model`.
 
-    It calls the token-id signature (`tokens`), whose sequence length is fixed at
-    export: each batch is padded to it and the outputs are cut back. The tokenizer is
+    It calls the token-id signature (`tokens`). That signature takes any sequence length
+    (up to `max_position_embeddings`), so each batch runs at its own width; a SavedModel
+    exported before it did (a fixed length) gets each batch padded to that length and
+    the outputs cut back. The tokenizer is
     the SentencePiece model inside the SavedModel, the label names those its graph
     returns; `tensorflow_text` must be importable (the in-graph tokenizer's ops).
 
@@ -171,7 +174,9 @@ class SavedModelRuntime(_ArtifactRuntime):
                              "albert_keras.export)")
         self._function = self._loaded.signatures["tokens"]
         _, spec = self._function.structured_input_signature
-        self.max_length = int(spec["input_ids"].shape[-1])
+        width = spec["input_ids"].shape[-1]
+        self.any_length = width is None
+        self.max_length = ANY_LENGTH_LIMIT if self.any_length else int(width)
         self.tokenizer = artifacts.saved_model_tokenizer(self.path)
         outputs = self._function.structured_outputs
         vocab = len(self.tokenizer)
@@ -184,11 +189,14 @@ class SavedModelRuntime(_ArtifactRuntime):
                                                   int(outputs["logits"].shape[-1]))
         self.config = artifacts.artifact_config(artifacts.saved_model_config_file(self.path),
                                                 vocab, self.max_length, labels)
+        if self.any_length:
+            self.max_length = self.config.max_position_embeddings
 
     def __call__(self, features):
         """`features`: dict of int arrays (batch, seq) with seq <= `max_length`."""
         arrays, width = self._check(features)
-        padded = {k: tf.constant(v) for k, v in self._pad(arrays).items()}
+        padded = {k: tf.constant(v) for k, v in
+                  (arrays if self.any_length else self._pad(arrays)).items()}
         outputs = self._function(**padded)
         return self._trim({k: v.numpy() for k, v in outputs.items() if k in MODEL_OUTPUTS},
                           width)

@@ -90,3 +90,28 @@ def test_serves_raw_text_and_bad_input_from_fresh_process(classifier, export_tex
         np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
         assert all(label.startswith("LABEL_") for label in result["label"])
     assert len(served["real"]["label"]) == 3
+
+
+def test_tokens_signature_takes_any_length_and_equals_keras(classifier, make_model_dir):
+    from albert_keras import AlbertForSequenceClassification
+    from albert_keras.pipelines import SavedModelRuntime
+
+    _, out = classifier
+    folder = make_model_dir("text-classification")
+    keras_model = AlbertForSequenceClassification.from_pretrained(folder)
+    runtime = SavedModelRuntime(str(out / "albert-text-classification"))
+    assert runtime.any_length and runtime.max_length == keras_model.config.max_position_embeddings
+    rng = np.random.default_rng(0)
+    longest = keras_model.config.max_position_embeddings  # past the export's SEQUENCE_LENGTH
+    for batch, width in ((1, 5), (3, 13), (2, longest)):
+        ids = rng.integers(5, keras_model.config.vocab_size, (batch, width)).astype(np.int32)
+        mask = np.ones_like(ids)
+        mask[0, width // 2:] = 0  # a padded row next to full ones
+        types = np.zeros_like(ids)
+        expected = keras_model(ids, attention_mask=mask, token_type_ids=types)["logits"]
+        served = runtime({"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
+        np.testing.assert_allclose(served["logits"], expected, atol=1e-5)
+    too_long = np.ones((1, runtime.max_length + 1), np.int32)
+    with pytest.raises(ValueError, match=f"takes at most {runtime.max_length} tokens"):
+        runtime({"input_ids": too_long, "attention_mask": too_long,
+                 "token_type_ids": 0 * too_long})
