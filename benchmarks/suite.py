@@ -1,7 +1,7 @@
 """The benchmark suite: every section, every peer in its own process, one JSON and one chart.
 
     python -m benchmarks [--sections dense,text,train,memory,tflite] [--quick]
-                         [--out benchmarks/results] [--workdir DIR]
+                         [--out benchmarks/results] [--workdir DIR] [--merge]
 
 Sections (issue #11):
 1. `dense`: latency at batch 1 (seq 128 and 384) and throughput at batch 8 and 32
@@ -99,6 +99,9 @@ def main(argv=None):
                                                           "albert-keras-benchmarks"),
                         help="where the shared weights and exports are prepared (kept)")
     parser.add_argument("--out", default=os.fspath(workload.ROOT / "benchmarks" / "results"))
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the other sections of an existing OUT/suite.json and "
+                             "replace only the ones run now")
     args = parser.parse_args(argv)
     sections = [s for s in args.sections.split(",") if s]
     unknown = sorted(set(sections) - set(SECTIONS))
@@ -117,7 +120,10 @@ def main(argv=None):
             sys.exit(f"{step} failed: the peers have nothing to load")
 
     results = {"machine": _machine(), "preset": args.preset, "config": config,
-               "quick": args.quick, "sections": {}}
+               "quick": args.quick, "sections": {}, "section_times": {}}
+    json_path = os.path.join(args.out, "suite.json")
+    if args.merge and os.path.isfile(json_path):
+        results = merge_base(json_path, results, sections)
     if "text" in sections:
         sentences, _ = workload.sst2_dev()
         results["text_lengths"] = workload.sentence_lengths(
@@ -128,6 +134,7 @@ def main(argv=None):
     for section in sections:
         if section == "tflite":
             results["sections"]["tflite"] = run_worker("tflite", args.workdir, params["tflite"])
+            results["section_times"]["tflite"] = _machine()["time"]
             continue
         results["sections"][section] = {}
         for peer in [p for p in plan[section] if p in keep]:
@@ -137,9 +144,9 @@ def main(argv=None):
                     args.workdir, f"logits-{peer.replace(' ', '_')}.npy")
             results["sections"][section][peer] = run_worker(section, args.workdir,
                                                             section_params, peer)
+        results["section_times"][section] = _machine()["time"]
     results["summary"] = report.summarize(results, args.workdir)
     os.makedirs(args.out, exist_ok=True)
-    json_path = os.path.join(args.out, "suite.json")
     with open(json_path + ".tmp", "w") as handle:
         json.dump(results, handle, indent=1)
     os.replace(json_path + ".tmp", json_path)
@@ -147,6 +154,28 @@ def main(argv=None):
     chart = report.chart(results, os.path.join(args.out, "suite.png"))
     print(f"\nwrote {json_path}" + (f" and {chart}" if chart else ""))
     return results
+
+
+def merge_base(json_path, fresh, sections):
+    """`fresh` on top of an earlier run's results: its other sections are kept as they were.
+
+    Each section records when it ran (`section_times`); the matmul peak is the one measured
+    now (dense GFLOP/s of a kept dense section are then against it).
+    """
+    with open(json_path) as handle:
+        earlier = json.load(handle)
+    if earlier.get("preset") != fresh["preset"] or earlier.get("quick") != fresh["quick"]:
+        raise SystemExit(f"--merge: {json_path} is a {earlier.get('preset')} run "
+                         f"(quick={earlier.get('quick')}), not {fresh['preset']} "
+                         f"(quick={fresh['quick']})")
+    merged = dict(earlier, machine=fresh["machine"], sections=dict(earlier.get("sections", {})))
+    times = dict(earlier.get("section_times") or {s: earlier["machine"]["time"]
+                                                  for s in earlier.get("sections", {})})
+    for section in sections:
+        merged["sections"].pop(section, None)
+        times.pop(section, None)
+    merged["section_times"] = times
+    return merged
 
 
 def _machine():

@@ -1,4 +1,4 @@
-"""TFLiteConverter settings per mode: fixed sequence length, batch 1, builtin ops only."""
+"""TFLiteConverter settings per mode: batch 1 at a fixed sequence length (or any batch and length), builtin ops only."""
 
 import contextlib
 import os
@@ -17,9 +17,12 @@ def tflite_function(model, task, sequence_length, num_choices):
     """(function, input signature) of the TFLite graph: int32 `ids`/`mask`/`segment_ids`.
 
     Batch 1 and a fixed length, as the Task Library's BertNLClassifier and
-    BertQuestionAnswerer require (static inputs, the same length for all three).
+    BertQuestionAnswerer require (static inputs, the same length for all three). With
+    `sequence_length=None` (an any-length file, which the Task Library does not read) the
+    batch is free too, so a runtime can run a whole length-sorted batch in one call.
     """
-    shape = signatures.input_shape(task, sequence_length, num_choices, batch_size=1)
+    batch_size = None if sequence_length is None else 1
+    shape = signatures.input_shape(task, sequence_length, num_choices, batch_size=batch_size)
     spec = [tf.TensorSpec(shape, tf.int32, name=n) for n in signatures.TFLITE_INPUTS]
 
     def serve(ids, mask, segment_ids):

@@ -91,7 +91,9 @@ class AlbertModel(AlbertPreTrainedModel):
         mask = features["attention_mask"]
         additive_mask = None
         if mask is not None:
-            mask = ops.cast(mask, hidden.dtype)[:, None, None, :]  # (batch, 1, 1, seq)
+            # expand_dims, not [:, None, None, :]: TFLite has no StridedSlice with new axes
+            # when the batch is dynamic (any-batch files).
+            mask = ops.expand_dims(ops.cast(mask, hidden.dtype), (1, 2))  # (batch, 1, 1, seq)
             value = self.attention_mask_value
             if value is None:
                 value = _MASK_MIN[keras.backend.standardize_dtype(hidden.dtype)]

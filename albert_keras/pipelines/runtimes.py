@@ -205,11 +205,12 @@ class SavedModelRuntime(_ArtifactRuntime):
 class TFLiteRuntime(_ArtifactRuntime):
     """Runs a `.tflite` file written by `albert_keras.export.export_tflite` in LiteRT.
 
-    The file takes batch 1: each row runs alone. A file exported with a fixed sequence
-    length (the Task Library's) needs every row padded to that length, and its outputs
-    are cut back to the row's width; an any-length file (`export_tflite(...,
-    sequence_length=None)`) runs each row at its own length, up to the model's
-    `max_position_embeddings`, several times faster on short text. Outputs get the
+    A file exported with a fixed sequence length (the Task Library's) takes batch 1:
+    each row runs alone, padded to that length, and its outputs are cut back to the
+    row's width. An any-length file (`export_tflite(..., sequence_length=None)`) takes
+    any batch and length up to the model's `max_position_embeddings`: the whole batch
+    runs in one call at its own width, several times faster on short text (an
+    any-length file from before batches were free runs row by row). Outputs get the
     names the pipelines read: a text-classification file's `probability` (softmax)
     becomes `logits` = log-probabilities, whose softmax is the same probabilities.
     The tokenizer and label names are read from the file's metadata.
@@ -254,6 +255,7 @@ class TFLiteRuntime(_ArtifactRuntime):
             raise ValueError(f"{self.path} takes ids of shape {list(shape)}; pipelines need "
                              "(1, sequence_length)")
         self.any_length = int(inputs["ids"]["shape_signature"][1]) == -1
+        self.any_batch = int(inputs["ids"]["shape_signature"][0]) == -1
         self.max_length = None if self.any_length else int(shape[1])
         outputs = self._runner.get_output_details()
         self.tokenizer = None
@@ -278,9 +280,11 @@ class TFLiteRuntime(_ArtifactRuntime):
         """`features`: dict of int arrays (batch, seq) with seq <= `max_length`."""
         arrays, width = self._check(features)
         padded = arrays if self.any_length else self._pad(arrays)
+        count = len(padded["input_ids"])
+        step = count if self.any_batch else 1  # a batch-free file runs the batch in one call
         rows = []
-        for i in range(len(padded["input_ids"])):
-            rows.append(self._runner(**{name: padded[key][i:i + 1] for key, name in
+        for i in range(0, count, max(step, 1)):
+            rows.append(self._runner(**{name: padded[key][i:i + step] for key, name in
                                         zip(TOKEN_INPUTS, TFLITE_INPUTS)}))
         outputs = {k: np.concatenate([row[k] for row in rows]) for k in rows[0]} if rows else {}
         if "probability" in outputs:

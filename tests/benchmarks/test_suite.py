@@ -134,3 +134,19 @@ def test_worker_prints_one_result_line(tmp_path, capsys, monkeypatch):
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("RESULT "))
     result = json.loads(line[len("RESULT "):])
     assert result["rows"][0]["batch"] == 1 and result["peak_rss_mb"] > 0
+
+
+def test_merge_keeps_the_sections_not_run_again(tmp_path):
+    earlier = {"machine": {"time": "2026-11-20 10:00:00"}, "preset": "albert-base-v2",
+               "quick": False, "sections": {"dense": {"a": {"rows": [1]}},
+                                            "text": {"a": {"rows": [2]}}}}
+    path = tmp_path / "suite.json"
+    path.write_text(json.dumps(earlier))
+    fresh = {"machine": {"time": "2026-11-23 01:00:00"}, "preset": "albert-base-v2",
+             "quick": False, "sections": {}, "section_times": {}}
+    merged = suite.merge_base(str(path), fresh, ["text"])
+    assert merged["sections"] == {"dense": {"a": {"rows": [1]}}}
+    assert merged["section_times"] == {"dense": "2026-11-20 10:00:00"}
+    assert merged["machine"]["time"] == "2026-11-23 01:00:00"
+    with pytest.raises(SystemExit, match="quick=False"):
+        suite.merge_base(str(path), dict(fresh, quick=True), ["text"])

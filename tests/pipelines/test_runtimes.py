@@ -217,6 +217,15 @@ def test_any_length_tflite_equals_the_fixed_length_file(any_length, fill_mask):
     keras = fill_mask[0]
     runtime = TFLiteRuntime(anywhere)
     assert runtime.any_length and not TFLiteRuntime(fixed).any_length
+    assert runtime.any_batch and not TFLiteRuntime(fixed).any_batch
+    rng = np.random.default_rng(0)
+    for batch, width in ((3, 7), (1, 40), (5, 12)):  # one call per batch, new shape each time
+        ids = rng.integers(5, keras.config.vocab_size, (batch, width)).astype(np.int32)
+        mask = np.ones_like(ids)
+        mask[-1, width // 2:] = 0
+        features = {"input_ids": ids, "attention_mask": mask, "token_type_ids": 0 * ids}
+        np.testing.assert_allclose(runtime(features)["logits"],
+                                   keras.runtime(features)["logits"], atol=1e-4)
     assert runtime.max_length == keras.runtime.model.config.max_position_embeddings == 64
     short = pipeline("fill-mask", model=runtime, max_length=LENGTH)
     _assert_same_results("fill-mask", pipeline("fill-mask", model=fixed), short)
