@@ -115,8 +115,8 @@ class _ArtifactRuntime:
         arrays = {k: np.asarray(features[k], np.int32) for k in TOKEN_INPUTS}
         width = arrays["input_ids"].shape[1]
         if width > self.max_length:
-            limit = ("takes at most" if self.any_length else "has a fixed sequence length of")
-            raise ValueError(f"{width} tokens do not fit {self.source}: it {limit} "
+            limit = "it takes at most" if self.any_length else "its fixed sequence length is"
+            raise ValueError(f"{width} tokens do not fit {self.source}: {limit} "
                              f"{self.max_length} tokens (export it with a larger "
                              f"sequence_length, or pass max_length<={self.max_length})")
         ids = arrays["input_ids"]
