@@ -11,10 +11,10 @@ on the shipped albert-tiny-en weights with a seeded, UNTRAINED `qa_outputs` head
 compared as computations, not as answers to the questions.
 
 Measured here (2026-11-23, SST-2 dev, SQuAD sample of tests/data):
-- Dynamic-range files as TF 2.21 writes them are refused by the Task Library 0.4.4 runtime
-  (FULLY_CONNECTED version 12: per-channel int8 dense weights); with per-tensor dense weights
-  (version 9) they load. The agreement tests use those; export/quantization.py needs the change
-  (`_dense_weights_per_tensor` below). int16x8 files fail AllocateTensors() there (not tested).
+- Dynamic-range files with TF 2.21's default per-channel int8 dense weights (FULLY_CONNECTED
+  version 12) are refused by the Task Library 0.4.4 runtime; export/quantization.py writes them
+  per tensor (version 9), and every file exported here is checked against
+  `place_models.TASK_LIBRARY_MAX_VERSIONS`. int16x8 files fail AllocateTensors() there (not tested).
 - Classifier: 20 of 872 SST-2 dev sentences (2.3%) are tokenized differently by the Task Library,
   because it only lower-cases ASCII before SentencePiece, while AlbertTokenizer (transformers')
   also turns `` and '' into " and strips accents ("naiveté" -> "naivete"). On the other 852
@@ -31,7 +31,6 @@ Measured here (2026-11-23, SST-2 dev, SQuAD sample of tests/data):
   384 tokens where the pipeline slides windows).
 """
 
-import contextlib
 import csv
 import json
 import os
@@ -103,60 +102,26 @@ def _squad_pairs():
     return pairs
 
 
-@contextlib.contextmanager
-def _dense_weights_per_tensor():
-    """Converts with per-tensor int8 weights in dense layers (FULLY_CONNECTED version 9).
-
-    TF 2.21's dynamic-range mode quantizes dense weights per channel, which makes
-    FULLY_CONNECTED version 12; the TFLite runtime inside tflite-support 0.4.4 (and the
-    Android task-text 0.4.4 AAR) stops at 11 and refuses the file. This is the change
-    export/quantization.py needs for the `dynamic` mode (the converter's
-    `_experimental_disable_per_channel_quantization_for_dense_layers = True`).
-    """
-    from albert_keras.export import quantization
-
-    original = quantization.Mode.configure
-
-    def configure(self, converter, representative_dataset=None):
-        original(self, converter, representative_dataset)
-        converter._experimental_disable_per_channel_quantization_for_dense_layers = True
-        return converter
-
-    quantization.Mode.configure = configure
-    try:
-        yield
-    finally:
-        quantization.Mode.configure = original
-
-
 def _export(model_dir, out, task, modes, length, texts):
-    """Exports every mode; returns {mode: (as exported, file the Task Library can load)}.
-
-    A file whose operators are newer than the Task Library runtime (see
-    `place_models.TASK_LIBRARY_MAX_VERSIONS`) is exported again with dense weights per tensor.
-    """
+    """Exports every mode; returns {mode: .tflite path}, each checked to use no operator
+    version newer than the Task Library 0.4.4 runtime runs (`TASK_LIBRARY_MAX_VERSIONS`)."""
     place = load_script("place_models")
     export.export_tflite(model_dir, out, task, quantize=list(modes), sequence_length=length,
                          texts=texts, latency_runs=2)
     files = {}
     for mode in modes:
-        path = _tflite(out, task, mode)
-        with open(path, "rb") as handle:
+        files[mode] = _tflite(out, task, mode)
+        with open(files[mode], "rb") as handle:
             versions = place.operator_versions(handle.read())
-        loadable = path
-        if versions.get("FULLY_CONNECTED", 0) > place.TASK_LIBRARY_MAX_VERSIONS["FULLY_CONNECTED"]:
-            fixed = os.path.join(out, "per-tensor")
-            with _dense_weights_per_tensor():
-                export.export_tflite(model_dir, fixed, task, quantize=mode, sequence_length=length,
-                                     texts=texts, latency_runs=2)
-            loadable = _tflite(fixed, task, mode)
-        files[mode] = (path, loadable)
+        too_new = {op: v for op, v in versions.items()
+                   if v > place.TASK_LIBRARY_MAX_VERSIONS.get(op, v)}
+        assert not too_new, f"{files[mode]}: operators newer than the Task Library's: {too_new}"
     return files
 
 
 @pytest.fixture(scope="module")
 def classifier_export(tmp_path_factory):
-    """(model folder, export folder, {mode: (exported, loadable)}): the shipped SST-2 classifier."""
+    """(model folder, export folder, {mode: .tflite path}): the shipped SST-2 classifier."""
     model_dir = shipped_path("albert-tiny-en-sst2")
     out = str(tmp_path_factory.mktemp("classifier_export"))
     files = _export(model_dir, out, "text-classification", CLASSIFIER_MODES, CLASSIFIER_LENGTH,
@@ -166,7 +131,7 @@ def classifier_export(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def qa_export(tmp_path_factory):
-    """(model folder, export folder, {mode: (exported, loadable)}) of the QA model at 384 tokens."""
+    """(model folder, export folder, {mode: .tflite path}) of the QA model at 384 tokens."""
     if "albert-tiny-en-squad" in SHIPPED_MODELS:
         model_dir = shipped_path("albert-tiny-en-squad")
     else:
@@ -236,7 +201,7 @@ def test_classifier_agrees_with_keras_pipeline(mode, task_library, classifier_ex
     texts = _sst2_dev()
     if mode != "float32":
         texts = texts[:QUANTIZED_SENTENCES]
-    result = task_library({"api": "classifier", "model": files[mode][1], "texts": texts})
+    result = task_library({"api": "classifier", "model": files[mode], "texts": texts})
     assert "error" not in result, result
     classify = pipeline("text-classification", model_dir, batch_size=64)
     ours = classify(texts, top_k=None)
@@ -275,7 +240,7 @@ def test_question_answerer_agrees_with_keras(mode, task_library, qa_export):
 
     model_dir, _, files = qa_export
     pairs = _squad_pairs()[:QA_PAIRS]
-    result = task_library({"api": "question_answerer", "model": files[mode][1],
+    result = task_library({"api": "question_answerer", "model": files[mode],
                            "pairs": [{"question": q, "context": c} for q, c in pairs]})
     assert "error" not in result, result
     sp = AlbertTokenizer.from_pretrained(model_dir).sp_model
@@ -306,20 +271,15 @@ def test_question_answerer_agrees_with_keras(mode, task_library, qa_export):
 
 
 @pytest.mark.parametrize("task", ["text-classification", "question-answering"])
-def test_task_library_loads_dynamic_range_files_only_with_per_tensor_dense_weights(
+def test_task_library_loads_the_dynamic_range_files_the_export_writes(
         task, task_library, classifier_export, qa_export):
-    """What the export writes today in `dynamic` mode, and what the Task Library makes of it."""
-    exported, loadable = (classifier_export if task == "text-classification" else qa_export)[2][
-        "dynamic"]
+    """`dynamic` mode as exported (per-tensor dense weights) loads and runs in the Task Library."""
+    exported = (classifier_export if task == "text-classification" else qa_export)[2]["dynamic"]
     api = "classifier" if task == "text-classification" else "question_answerer"
     inputs = {"texts": ["a gripping film"]} if api == "classifier" else {
         "pairs": [{"question": "Who won?", "context": "The Broncos won the game."}]}
-    if exported == loadable:  # export/ already writes FULLY_CONNECTED <= 11
-        assert "error" not in task_library(dict(inputs, api=api, model=exported))
-        return
-    refused = task_library(dict(inputs, api=api, model=exported))
-    assert "Didn't find op for builtin opcode 'FULLY_CONNECTED' version '12'" in refused["error"]
-    assert "error" not in task_library(dict(inputs, api=api, model=loadable))
+    result = task_library(dict(inputs, api=api, model=exported))
+    assert "error" not in result, result
 
 
 def test_place_models_takes_the_real_export(classifier_export, qa_export, tmp_path):
@@ -329,16 +289,14 @@ def test_place_models_takes_the_real_export(classifier_export, qa_export, tmp_pa
     manifest = place.place([classifier_export[1], qa_export[1]], str(tmp_path))
     expected = {(task, mode) for task, files in (("text-classification", classifier_export[2]),
                                                   ("question-answering", qa_export[2]))
-                for mode, (exported, loadable) in files.items() if exported == loadable}
+                for mode in files}
     by_mode = {(m["task"], m["mode"]): m for m in manifest["models"]}
     assert set(by_mode) == expected and ("text-classification", "float32") in expected
     cls = by_mode[("text-classification", "float32")]
     assert cls["labels"] == ["negative", "positive"] and cls["sequence_length"] == 128
     assert cls["latency_ms"] > 0 and cls["min_cosine"] > 0.9999
     assert by_mode[("question-answering", "float32")]["sequence_length"] == 384
-    skipped = [n for n in manifest["notes"] if "newer than the Task Library" in n]
-    assert len(skipped) == len({("text-classification", m) for m in CLASSIFIER_MODES}
-                               | {("question-answering", m) for m in QA_MODES}) - len(expected)
+    assert not [n for n in manifest["notes"] if "newer than the Task Library" in n]
     # Without a report beside them, the length is read from the files themselves.
     bare = tmp_path / "bare"
     bare.mkdir()
