@@ -44,3 +44,13 @@ TFAlbertForQuestionAnswering = AlbertForQuestionAnswering
 TFAlbertPreTrainedModel = AlbertPreTrainedModel
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "PRESETS", "AlbertConfig", "AlbertForMaskedLM", "AlbertForMultipleChoice",
+    "AlbertForPreTraining", "AlbertForQuestionAnswering", "AlbertForSequenceClassification",
+    "AlbertForTokenClassification", "AlbertModel", "AlbertPreTrainedModel", "AlbertTokenizer",
+    "AlbertTokenizerLayer", "TFAlbertForMaskedLM", "TFAlbertForMultipleChoice",
+    "TFAlbertForPreTraining", "TFAlbertForQuestionAnswering",
+    "TFAlbertForSequenceClassification", "TFAlbertForTokenClassification", "TFAlbertModel",
+    "TFAlbertPreTrainedModel", "detect_format", "load", "pipeline",
+]

@@ -3,7 +3,7 @@
 import dataclasses
 import json
 import os
-from typing import Any, Dict, Optional
+from typing import Any
 
 from albert_keras.activations import ACTIVATIONS
 
@@ -68,15 +68,15 @@ class AlbertConfig:
     type_vocab_size: int = 2
     initializer_range: float = 0.02
     layer_norm_eps: float = 1e-12
-    classifier_dropout_prob: Optional[float] = 0.1
+    classifier_dropout_prob: float | None = 0.1
     position_embedding_type: str = "absolute"
-    pad_token_id: Optional[int] = 0
-    bos_token_id: Optional[int] = 2
-    eos_token_id: Optional[int] = 3
-    num_labels: Optional[int] = None
-    id2label: Optional[Dict[int, str]] = None
-    label2id: Optional[Dict[str, int]] = None
-    problem_type: Optional[str] = None
+    pad_token_id: int | None = 0
+    bos_token_id: int | None = 2
+    eos_token_id: int | None = 3
+    num_labels: int | None = None
+    id2label: dict[int, str] | None = None
+    label2id: dict[str, int] | None = None
+    problem_type: str | None = None
 
     def __post_init__(self):
         # Labels follow transformers' PretrainedConfig: id2label wins, keys become ints.
@@ -95,11 +95,7 @@ class AlbertConfig:
 
     def validate(self):
         """Raises a ValueError naming the first invalid field."""
-        positive = (
-            "vocab_size embedding_size hidden_size num_hidden_layers num_hidden_groups "
-            "num_attention_heads intermediate_size inner_group_num max_position_embeddings "
-            "type_vocab_size num_labels"
-        ).split()
+        positive = ["vocab_size", "embedding_size", "hidden_size", "num_hidden_layers", "num_hidden_groups", "num_attention_heads", "intermediate_size", "inner_group_num", "max_position_embeddings", "type_vocab_size", "num_labels"]
         for name in positive:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -138,7 +134,7 @@ class AlbertConfig:
             raise ValueError(f"layer_norm_eps={self.layer_norm_eps!r} must be > 0")
 
     # ---------------------------------------------------------------- I/O
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """Plain dict in `config.json` form (id2label keys as strings, as the hub has them)."""
         data = dataclasses.asdict(self)
         data["id2label"] = {str(k): v for k, v in self.id2label.items()}
@@ -146,7 +142,7 @@ class AlbertConfig:
         return data
 
     @classmethod
-    def from_dict(cls, data: Dict[str, Any]) -> "AlbertConfig":
+    def from_dict(cls, data: dict[str, Any]) -> "AlbertConfig":
         """Builds a config from a dict; keys transformers writes but ALBERT ignores are dropped."""
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})

@@ -14,7 +14,7 @@ def _main_job_commands():
     """The commands after the install step of the README's first bash block."""
     text = open(README, encoding="utf-8").read()
     section = text.split("## Install and run", 1)[1]
-    command = re.search(r"```bash\n(.+?)\n```", section, re.S).group(1).strip()
+    command = re.search(r"```bash\n(.+?)\n```", section, re.DOTALL).group(1).strip()
     parts = [p.strip() for p in command.split("&&")]
     installs = [i for i, p in enumerate(parts) if p.startswith("pip install")]
     assert installs and parts[installs[-1]].startswith("pip install -e"), command
@@ -43,7 +43,7 @@ def test_readme_main_job_runs_offline():
     assert len(scores) == 5 and scores == sorted(scores, reverse=True), filled.stdout
     classified = _run(commands[1])
     assert classified.returncode == 0, classified.stderr[-3000:]
-    assert re.search(r"^\s+positive\s+0\.\d{3}$", classified.stdout, re.M), classified.stdout
+    assert re.search(r"^\s+positive\s+0\.\d{3}$", classified.stdout, re.MULTILINE), classified.stdout
 
 
 def test_demo_runs_offline():

@@ -2,7 +2,6 @@
 
 import dataclasses
 import logging
-from typing import List
 
 import numpy as np
 
@@ -20,9 +19,9 @@ class LoadReport:
     """What a load did: loaded keys, weights left at their fresh initialization, ignored keys."""
 
     source: str
-    loaded: List[str]
-    new: List[str]
-    ignored: List[str]
+    loaded: list[str]
+    new: list[str]
+    ignored: list[str]
 
     def summary(self):
         """One paragraph for logs and the CLI."""

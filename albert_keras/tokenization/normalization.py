@@ -24,7 +24,7 @@ import functools
 import re
 import sys
 import unicodedata
-from typing import Callable, List, Optional, Tuple
+from collections.abc import Callable
 
 
 def _strip_accents(text: str) -> str:
@@ -38,7 +38,7 @@ def _lower(text: str) -> str:
     return text.replace("\u03a3", "\u03c3").lower()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def re2_char_class(predicate_name: str) -> str:
     """An RE2 character class of every code point where `predicate_name` holds.
 
@@ -136,7 +136,7 @@ class Rule:
     """
 
     name: str
-    flag: Optional[str]
+    flag: str | None
     active_when: bool
     pattern: str
     replace: Callable[[re.Match], str]
@@ -220,10 +220,10 @@ def normalize_tf(text, **flags):
     return text
 
 
-Spans = List[Tuple[int, int]]
+Spans = list[tuple[int, int]]
 
 
-def apply_rule_with_spans(rule: Rule, text: str, spans: Spans) -> Tuple[str, Spans]:
+def apply_rule_with_spans(rule: Rule, text: str, spans: Spans) -> tuple[str, Spans]:
     """Apply one rule and carry each character's (start, end) in the source text."""
     out, out_spans, pos = [], [], 0
     for match in re.finditer(rule.pattern, text):
@@ -243,7 +243,7 @@ def apply_rule_with_spans(rule: Rule, text: str, spans: Spans) -> Tuple[str, Spa
     return "".join(out), out_spans
 
 
-def normalize_with_spans(text: str, spans: Spans, **flags) -> Tuple[str, Spans]:
+def normalize_with_spans(text: str, spans: Spans, **flags) -> tuple[str, Spans]:
     """`normalize`, also returning each output character's span in the input.
 
     `spans[i]` is the (start, end) of input character i in the original text.

@@ -1,9 +1,7 @@
 """AlbertTokenizer: SentencePiece tokenizer with transformers' slow AlbertTokenizer behaviour."""
 
-import json
 import logging
 import os
-import re
 
 import sentencepiece as spm
 

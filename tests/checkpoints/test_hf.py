@@ -171,7 +171,7 @@ def test_folder_without_weights_or_config(tmp_path):
 def test_hub_name_offline_without_cache_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "empty-cache"))
-    import huggingface_hub.constants as constants
+    from huggingface_hub import constants
 
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "empty-cache"))
@@ -189,7 +189,7 @@ def test_hub_name_is_read_from_the_cache_offline(monkeypatch, tmp_path):
     reference.save_pretrained(str(snapshot))
     (repo / "refs").mkdir(parents=True)
     (repo / "refs" / "main").write_text("0123456789abcdef0123456789abcdef01234567")
-    import huggingface_hub.constants as constants
+    from huggingface_hub import constants
 
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
@@ -203,7 +203,7 @@ def test_interrupted_save_leaves_the_destination_untouched(tmp_path, monkeypatch
     model = albert_keras.AlbertModel(albert_keras.AlbertConfig(**TINY))
     model.save_pretrained(str(tmp_path / "out"))
     before = (tmp_path / "out" / "model.safetensors").read_bytes()
-    import albert_keras.checkpoints.hf as hf
+    from albert_keras.checkpoints import hf
 
     def crash(*args, **kwargs):
         raise OSError("disk full")

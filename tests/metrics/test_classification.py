@@ -36,7 +36,7 @@ def test_against_sklearn():
 
 
 def test_against_scipy():
-    import scipy.stats as stats
+    from scipy import stats
 
     assert m.pearson(SCORES, GUESSES) == pytest.approx(stats.pearsonr(SCORES, GUESSES)[0])
     assert m.spearman(SCORES, GUESSES) == pytest.approx(stats.spearmanr(SCORES, GUESSES)[0])

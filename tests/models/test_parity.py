@@ -22,9 +22,7 @@ def _full_size(preset, **overrides):
     from albert_keras import AlbertConfig
 
     data = AlbertConfig.from_preset(preset).to_dict()
-    keep = ("vocab_size embedding_size hidden_size num_hidden_layers num_hidden_groups "
-            "num_attention_heads intermediate_size inner_group_num hidden_act "
-            "max_position_embeddings type_vocab_size layer_norm_eps").split()
+    keep = ["vocab_size", "embedding_size", "hidden_size", "num_hidden_layers", "num_hidden_groups", "num_attention_heads", "intermediate_size", "inner_group_num", "hidden_act", "max_position_embeddings", "type_vocab_size", "layer_norm_eps"]
     return dict({k: data[k] for k in keep}, hidden_dropout_prob=0.0,
                 attention_probs_dropout_prob=0.0, num_labels=2, **overrides)
 
@@ -54,8 +52,13 @@ def test_head_mask_and_position_ids_match_transformers(head_mask_shape, tmp_path
 
     import albert_keras
     from tests.conftest import TINY
-    from tests.helpers.reference import (assert_outputs_close, hf_outputs, make_batch,
-                                         our_outputs, random_hf_model)
+    from tests.helpers.reference import (
+        assert_outputs_close,
+        hf_outputs,
+        make_batch,
+        our_outputs,
+        random_hf_model,
+    )
 
     reference = random_hf_model("AlbertModel", TINY)
     reference.save_pretrained(str(tmp_path))
