@@ -281,9 +281,9 @@ class TFLiteRuntime(_ArtifactRuntime):
         arrays, width = self._check(features)
         padded = arrays if self.any_length else self._pad(arrays)
         count = len(padded["input_ids"])
-        step = count if self.any_batch else 1  # a batch-free file runs the batch in one call
+        step = max(count, 1) if self.any_batch else 1  # a batch-free file: one call
         rows = []
-        for i in range(0, count, max(step, 1)):
+        for i in range(0, count, step):
             rows.append(self._runner(**{name: padded[key][i:i + step] for key, name in
                                         zip(TOKEN_INPUTS, TFLITE_INPUTS)}))
         outputs = {k: np.concatenate([row[k] for row in rows]) for k in rows[0]} if rows else {}
