@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import os
+import time
 
 import keras
 import tensorflow as tf
@@ -85,6 +86,32 @@ class AlbertPretrainingModel(AlbertForPreTraining):
         return super().compute_metrics(x, y, y_pred, sample_weight)
 
 
+class EpochTimer(keras.callbacks.Callback):
+    """Records each epoch's wall time in a JSON file that survives a resumed run.
+
+    Keyed by epoch, so an epoch a killed run repeats counts once (its last run):
+    `total_seconds()` is the training time of the whole run, across restarts.
+    """
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+        self.seconds = {}
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as handle:
+                self.seconds = json.load(handle)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds[str(epoch)] = time.perf_counter() - self._started
+        reporting.write_json(self.path, self.seconds)
+
+    def total_seconds(self):
+        return sum(self.seconds.values())
+
+
 def resumed_epoch(backup_dir):
     """The epoch a BackupAndRestore folder will resume at (0 when there is none)."""
     path = os.path.join(backup_dir, "training_metadata.json")
@@ -98,12 +125,16 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
              learning_rate=None, warmup_steps=None, optimizer="lamb", steps_per_epoch=100,
              eval_files=None, eval_steps=20, mixed_precision=None, strategy=None, seed=0,
              init_from=None, verbose="auto", callbacks=(), clipnorm=1.0, jit_compile="auto"):
-    """Pre-trains ALBERT; returns `{"history", "eval_before", "eval_after", "model_dir"}`.
+    """Pre-trains ALBERT; returns `{"history", "eval_before", "eval_after", "train_seconds",
+    "model_dir", "model"}`.
+
+    A resumed run reports the `eval_before` its first start measured and the training
+    time of all its epochs (`eval_before.json`, `epoch_seconds.json` in `output_dir`).
 
     Args:
         train_files: str or list. TFRecord shards (globs) from `write_pretraining_shards`.
         output_dir: str. Receives `model/` (hub layout), `metrics.csv`, `curves.png`,
-            `backup/` while running.
+            `results.json`, `epoch_seconds.json`, `backup/` while running.
         config: AlbertConfig.
         steps: int. Optimizer steps (rounded up to whole epochs).
         batch_size: int. Global batch size (split across replicas).
@@ -161,15 +192,23 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
         # the loss and Mean metrics come out scaled by eval_steps / (eval_steps + 1).
         evaluation = evaluation.apply(tf.data.experimental.assert_cardinality(eval_steps))
     result = {"eval_before": None, "eval_after": None}
+    before_path = os.path.join(work_dir, "eval_before.json")
     if evaluation is not None and start_epoch == 0:
         result["eval_before"] = model.evaluate(evaluation, verbose=0, return_dict=True)
+        reporting.write_json(before_path, result["eval_before"])
+    elif os.path.exists(before_path):  # resumed: the score the first start measured
+        with open(before_path, encoding="utf-8") as handle:
+            result["eval_before"] = json.load(handle)
     log_path = os.path.join(work_dir, "metrics.csv")
+    timer = EpochTimer(os.path.join(work_dir, "epoch_seconds.json"))
     history = model.fit(
         train, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose,
         validation_data=evaluation,
         callbacks=[keras.callbacks.BackupAndRestore(backup_dir, double_checkpoint=True),
-                   keras.callbacks.CSVLogger(log_path, append=start_epoch > 0), *callbacks])
+                   keras.callbacks.CSVLogger(log_path, append=start_epoch > 0), timer,
+                   *callbacks])
     result["history"] = history.history
+    result["train_seconds"] = timer.total_seconds()
     if evaluation is not None:
         result["eval_after"] = model.evaluate(evaluation, verbose=0, return_dict=True)
     result["model_dir"] = os.path.join(work_dir, "model")

@@ -1,5 +1,6 @@
 """Pre-training: metrics reported, files written, and a killed run resumes to the same weights."""
 
+import json
 import os
 
 import keras
@@ -50,12 +51,21 @@ def test_pretrain_reports_mlm_and_sop(tokenizer, shards, tmp_path):
 def test_killed_run_resumes_to_the_same_weights(tokenizer, shards, tmp_path):
     config = tiny_config(tokenizer.vocab_size)
     straight = pt.pretrain(shards, str(tmp_path / "straight"), config, **SETTINGS)
+    scored = {"eval_files": shards, "eval_steps": 1}
     with pytest.raises(RuntimeError, match="simulated crash"):
         pt.pretrain(shards, str(tmp_path / "killed"), config, callbacks=[Crash(epoch=2)],
-                    **SETTINGS)
+                    **scored, **SETTINGS)
     assert pt.resumed_epoch(str(tmp_path / "killed" / "backup")) == 2
-    resumed = pt.pretrain(shards, str(tmp_path / "killed"), config, **SETTINGS)
+    first_epochs = json.loads((tmp_path / "killed" / "epoch_seconds.json").read_text())
+    assert sorted(first_epochs) == ["0", "1"]  # the crashed epoch is not counted
+    resumed = pt.pretrain(shards, str(tmp_path / "killed"), config, **scored, **SETTINGS)
     assert len(resumed["history"]["loss"]) == 1  # only the third epoch ran again
+    # The resumed run still reports the first start's score and every epoch's time.
+    assert resumed["eval_before"]["mlm_loss"] > resumed["eval_after"]["mlm_loss"]
+    all_epochs = json.loads((tmp_path / "killed" / "epoch_seconds.json").read_text())
+    assert sorted(all_epochs) == ["0", "1", "2"]
+    assert resumed["train_seconds"] == pytest.approx(sum(all_epochs.values()))
+    assert resumed["train_seconds"] > sum(first_epochs.values())
     assert int(resumed["model"].optimizer.iterations) == 6
     for a, b in zip(_weights(straight), _weights(resumed)):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
