@@ -83,6 +83,24 @@ def paths(workdir):
     }
 
 
+def discard_if_stale(where):
+    """Removes every prepared file when the shipped vocabulary changed since they were made.
+
+    The peers tokenize with the workdir's copy of `spiece.model`, while the no-padding
+    limit counts tokens with the shipped one: a kept workdir must not mix the two.
+    """
+    import shutil
+
+    kept = where["model"] / "spiece.model"
+    if not kept.is_file() or kept.read_bytes() == SPIECE.read_bytes():
+        return
+    print(f"{SPIECE} changed since {where['model'].parent} was prepared: preparing again")
+    for name in ("model", "keras_hub", "saved_model", "tflite", "onnx_fp32"):
+        path = where[name] if name != "onnx_fp32" else where[name].parent
+        if path.is_dir():
+            shutil.rmtree(path)
+
+
 def prepare_transformers(workdir, preset, seed=0):
     """Writes the random classifier in transformers' layout, then its ONNX fp32 and int8 twins."""
     import shutil
@@ -91,6 +109,7 @@ def prepare_transformers(workdir, preset, seed=0):
     import transformers
 
     where = paths(workdir)
+    discard_if_stale(where)
     if not (where["model"] / "config.json").is_file():
         torch.manual_seed(seed)
         config = transformers.AlbertConfig(**config_dict(preset), num_labels=2)

@@ -17,7 +17,8 @@ import time
 LABELS = {0: "negative", 1: "positive"}
 
 
-def main(argv=None):
+def build_parser():
+    """The command-line flags (the model card's reproduce command is parsed by them)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", default="albert_keras/assets/albert-tiny-en")
     parser.add_argument("--data-dir", default="../shared/data/sst2")
@@ -28,7 +29,11 @@ def main(argv=None):
     parser.add_argument("--learning-rate", type=float, default=1e-4)
     parser.add_argument("--max-seq-length", type=int, default=64)
     parser.add_argument("--limit-train", type=int, default=None)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
 
     from albert_keras.training.finetune import finetune
 

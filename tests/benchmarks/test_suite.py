@@ -150,3 +150,17 @@ def test_merge_keeps_the_sections_not_run_again(tmp_path):
     assert merged["machine"]["time"] == "2026-11-23 01:00:00"
     with pytest.raises(SystemExit, match="quick=False"):
         suite.merge_base(str(path), dict(fresh, quick=True), ["text"])
+
+
+def test_prepared_files_are_discarded_when_the_shipped_vocabulary_changed(tmp_path):
+    where = workload.paths(tmp_path)
+    for name in ("model", "keras_hub", "saved_model", "tflite"):
+        where[name].mkdir()
+    where["onnx_fp32"].parent.mkdir()
+    (where["model"] / "spiece.model").write_bytes(workload.SPIECE.read_bytes())
+    workload.discard_if_stale(where)  # same vocabulary: everything kept
+    assert all(where[n].is_dir() for n in ("model", "keras_hub", "saved_model", "tflite"))
+    (where["model"] / "spiece.model").write_bytes(b"an older vocabulary")
+    workload.discard_if_stale(where)
+    assert not any(where[n].exists() for n in ("model", "keras_hub", "saved_model", "tflite"))
+    assert not where["onnx_fp32"].parent.exists()
