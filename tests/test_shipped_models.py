@@ -58,7 +58,8 @@ def test_classifier_dev_accuracy_is_what_the_card_says():
 
 
 def held_out_sentences():
-    """219 sentences of 40 Wikipedia documents the pre-training held out (every 40th)."""
+    """176 sentences of 40 Wikipedia documents the pre-training held out (every 40th), none of
+    which occurs in a training document."""
     text = open(os.path.join(DATA, "enwiki_heldout_sample.txt"), encoding="utf-8").read()
     return [s for s in text.splitlines() if s.strip()]
 
@@ -73,7 +74,8 @@ def test_pretrained_model_uses_context_on_held_out_text_as_the_card_says():
     model = albert_keras.AlbertForMaskedLM.from_pretrained("albert-tiny-en")
     tokenizer = AlbertTokenizer.from_pretrained("albert-tiny-en")
     accuracy, constant = masked_token_accuracy(model, tokenizer, held_out_sentences())
-    assert accuracy >= 1.5 * constant, (accuracy, constant)  # reads the sentence
+    # Reads the sentence: a model at the frequency plateau scores exactly the constant guess.
+    assert accuracy >= 1.3 * constant, (accuracy, constant)
     facts = _facts("albert-tiny-en")
     assert abs(accuracy - facts["held_out_masked_tokens"]["accuracy"]) <= 0.03, (accuracy, facts)
     assert abs(constant - facts["held_out_masked_tokens"]["constant_guess"]) <= 0.03
