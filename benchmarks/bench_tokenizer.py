@@ -97,7 +97,7 @@ def main():
         spiece = os.path.join(tempfile.mkdtemp(), "spiece.model")
         train_spiece(spiece)
     corpus_name, texts = load_corpus()
-    kwargs = dict(truncation=True, max_length=args.max_length, padding="max_length")
+    kwargs = {"truncation": True, "max_length": args.max_length, "padding": "max_length"}
     ours = AlbertTokenizer(spiece)
     slow = transformers.AlbertTokenizer(spiece)
     fast = transformers.AlbertTokenizerFast(vocab_file=spiece)

@@ -8,11 +8,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach a model hub
 
 # vocab 99, E 16, H 32, heads 4 (head 8), intermediate 37, 4 layers in 2 groups x 2 inner.
-TINY = dict(vocab_size=99, embedding_size=16, hidden_size=32, num_hidden_layers=4,
-            num_hidden_groups=2, inner_group_num=2, num_attention_heads=4,
-            intermediate_size=37, max_position_embeddings=23, type_vocab_size=2,
-            hidden_act="gelu_new", hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0,
-            num_labels=3)
+TINY = {"vocab_size": 99, "embedding_size": 16, "hidden_size": 32, "num_hidden_layers": 4,
+        "num_hidden_groups": 2, "inner_group_num": 2, "num_attention_heads": 4,
+        "intermediate_size": 37, "max_position_embeddings": 23, "type_vocab_size": 2,
+        "hidden_act": "gelu_new", "hidden_dropout_prob": 0.0,
+        "attention_probs_dropout_prob": 0.0, "num_labels": 3}
 
 ARCHITECTURES = {
     "groups2x2": TINY,

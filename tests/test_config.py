@@ -70,15 +70,15 @@ def test_reads_google_albert_config_json(tmp_path):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(hidden_size=30, num_attention_heads=4),
+    ({"hidden_size": 30, "num_attention_heads": 4},
      "hidden_size=30 must be divisible by num_attention_heads=4"),
-    (dict(num_hidden_layers=12, num_hidden_groups=5),
+    ({"num_hidden_layers": 12, "num_hidden_groups": 5},
      "num_hidden_layers=12 must be divisible by num_hidden_groups=5"),
-    (dict(hidden_act="gelu_newest"), "hidden_act='gelu_newest' is not supported"),
-    (dict(vocab_size=0), "vocab_size must be a positive int"),
-    (dict(hidden_dropout_prob=1.5), "hidden_dropout_prob=1.5"),
-    (dict(problem_type="ranking"), "problem_type='ranking'"),
-    (dict(position_embedding_type="relative_key"), "position_embedding_type='relative_key'"),
+    ({"hidden_act": "gelu_newest"}, "hidden_act='gelu_newest' is not supported"),
+    ({"vocab_size": 0}, "vocab_size must be a positive int"),
+    ({"hidden_dropout_prob": 1.5}, "hidden_dropout_prob=1.5"),
+    ({"problem_type": "ranking"}, "problem_type='ranking'"),
+    ({"position_embedding_type": "relative_key"}, "position_embedding_type='relative_key'"),
 ])
 def test_invalid_configs_name_the_field(kwargs, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("[", r"\[")):

@@ -13,6 +13,11 @@ from albert_keras.shipped import ASSETS, SHIPPED_MODELS, default_model, shipped_
 DATA = os.path.join(os.path.dirname(__file__), "data")
 
 
+def _read(path):
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
 def _facts(name):
     with open(os.path.join(ASSETS, name, "training_facts.json"), encoding="utf-8") as handle:
         return json.load(handle)
@@ -31,7 +36,7 @@ def test_shipped_model_is_complete_small_and_carded(name):
                      "training_facts.json"):
         assert os.path.isfile(os.path.join(folder, filename)), filename
     assert os.path.getsize(os.path.join(folder, "model.safetensors")) < 10 * 2**20
-    card = open(os.path.join(folder, "README.md"), encoding="utf-8").read()
+    card = _read(os.path.join(folder, "README.md"))
     assert _facts(name)["command"] in card  # the card says how to reproduce it
 
 
@@ -60,7 +65,7 @@ def test_classifier_dev_accuracy_is_what_the_card_says():
 def held_out_sentences():
     """176 sentences of 40 Wikipedia documents the pre-training held out (every 40th), none of
     which occurs in a training document."""
-    text = open(os.path.join(DATA, "enwiki_heldout_sample.txt"), encoding="utf-8").read()
+    text = _read(os.path.join(DATA, "enwiki_heldout_sample.txt"))
     return [s for s in text.splitlines() if s.strip()]
 
 
@@ -80,5 +85,5 @@ def test_pretrained_model_uses_context_on_held_out_text_as_the_card_says():
     assert abs(accuracy - facts["held_out_masked_tokens"]["accuracy"]) <= 0.03, (accuracy, facts)
     assert abs(constant - facts["held_out_masked_tokens"]["constant_guess"]) <= 0.03
     assert facts["eval_after"]["mlm_loss"] < facts["eval_before"]["mlm_loss"] - 2.0
-    card = open(os.path.join(ASSETS, "albert-tiny-en", "README.md"), encoding="utf-8").read()
+    card = _read(os.path.join(ASSETS, "albert-tiny-en", "README.md"))
     assert f"{facts['held_out_masked_tokens']['accuracy']:.3f}" in card

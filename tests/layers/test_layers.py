@@ -16,18 +16,19 @@ from albert_keras.layers import (
 from tests.helpers.contracts import check_layer
 
 X = np.random.default_rng(0).normal(size=(3, 7, 32)).astype("float32")
-LAYER = dict(hidden_size=32, num_attention_heads=4, intermediate_size=37, hidden_act="gelu_new")
+LAYER = {"hidden_size": 32, "num_attention_heads": 4, "intermediate_size": 37,
+         "hidden_act": "gelu_new"}
 
 
 def test_embeddings():
     ids = np.array([[5, 6, 7, 98, 0, 1, 2]] * 3)
-    check_layer(AlbertEmbeddings, dict(vocab_size=99, embedding_size=16, hidden_size=32,
-                                       max_position_embeddings=23, type_vocab_size=2),
+    check_layer(AlbertEmbeddings, {"vocab_size": 99, "embedding_size": 16, "hidden_size": 32,
+                                   "max_position_embeddings": 23, "type_vocab_size": 2},
                 (ids,), (3, 7, 32))
 
 
 def test_attention_probabilities_are_a_distribution():
-    layer = check_layer(AlbertAttention, dict(hidden_size=32, num_attention_heads=4), (X,),
+    layer = check_layer(AlbertAttention, {"hidden_size": 32, "num_attention_heads": 4}, (X,),
                         (3, 7, 32))
     mask = np.zeros((3, 1, 1, 7), "float32")
     mask[..., -2:] = np.finfo("float32").min
@@ -63,7 +64,7 @@ def test_shared_encoder_maps_layers_to_groups_like_transformers():
 
 
 def test_pooler_reads_the_first_position():
-    pooler = check_layer(AlbertPooler, dict(hidden_size=32), (X,), (3, 32))
+    pooler = check_layer(AlbertPooler, {"hidden_size": 32}, (X,), (3, 32))
     changed = X.copy()
     changed[:, 1:] += 5.0
     np.testing.assert_allclose(np.asarray(pooler(changed)), np.asarray(pooler(X)))
@@ -71,14 +72,14 @@ def test_pooler_reads_the_first_position():
 
 def test_mlm_head_uses_the_given_table():
     table = np.random.default_rng(1).normal(size=(99, 16)).astype("float32")
-    head = check_layer(AlbertMLMHead, dict(vocab_size=99, embedding_size=16, hidden_size=32,
-                                           hidden_act="gelu_new"), (X, table), (3, 7, 99))
+    head = check_layer(AlbertMLMHead, {"vocab_size": 99, "embedding_size": 16, "hidden_size": 32,
+                                       "hidden_act": "gelu_new"}, (X, table), (3, 7, 99))
     assert [w.name for w in head.weights].count("bias") == 2  # dense bias + output bias
     assert all(w.shape != (99, 16) for w in head.weights)  # the table is not owned
 
 
 def test_sop_head():
-    check_layer(AlbertSOPHead, dict(hidden_size=32), (X[:, 0],), (3, 2))
+    check_layer(AlbertSOPHead, {"hidden_size": 32}, (X[:, 0],), (3, 2))
 
 
 def test_every_weight_draws_its_own_random_values():

@@ -129,14 +129,14 @@ def test_outputs_support_attribute_and_key_access():
 
 
 @pytest.mark.parametrize("call, message", [
-    (dict(input_ids=np.array([[5, 99, 7]])), "token id 99 >= vocab_size 99"),
-    (dict(input_ids=np.array([[5, -1, 7]])), "token id -1 < 0"),
-    (dict(input_ids=np.array([[5, 6]]), token_type_ids=np.array([[0, 2]])),
+    ({"input_ids": np.array([[5, 99, 7]])}, "token id 99 >= vocab_size 99"),
+    ({"input_ids": np.array([[5, -1, 7]])}, "token id -1 < 0"),
+    ({"input_ids": np.array([[5, 6]]), "token_type_ids": np.array([[0, 2]])},
      "token type id 2 >= type_vocab_size 2"),
-    (dict(input_ids=np.ones((1, 24), "int32")), "sequence length 24 > max_position_embeddings 23"),
-    (dict(input_ids=np.array([[1.0, 2.0]])), "input_ids must be an integer tensor"),
-    (dict(), "Specify exactly one of input_ids and inputs_embeds"),
-    (dict(input_ids=np.array([[5]]), start_positions=np.array([1])),
+    ({"input_ids": np.ones((1, 24), "int32")}, "sequence length 24 > max_position_embeddings 23"),
+    ({"input_ids": np.array([[1.0, 2.0]])}, "input_ids must be an integer tensor"),
+    ({}, "Specify exactly one of input_ids and inputs_embeds"),
+    ({"input_ids": np.array([[5]]), "start_positions": np.array([1])},
      "unexpected argument\\(s\\) \\['start_positions'\\]"),
 ])
 def test_bad_inputs_raise_clear_errors(call, message):

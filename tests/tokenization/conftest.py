@@ -12,11 +12,12 @@ DATA = pathlib.Path(__file__).resolve().parents[1] / "data"
 
 # google-research/albert README, "spm_train" flags of the published 30k-clean model:
 # <pad>=0 <unk>=1, no bos/eos, [CLS]=2 [SEP]=3 [MASK]=4 as control symbols.
-ALBERT_SPM_ARGS = dict(
-    model_type="unigram", pad_id=0, unk_id=1, bos_id=-1, eos_id=-1,
-    control_symbols=["[CLS]", "[SEP]", "[MASK]"], character_coverage=0.99995,
-    minloglevel=2, num_threads=2, input_sentence_size=0, shuffle_input_sentence=False,
-)
+ALBERT_SPM_ARGS = {
+    "model_type": "unigram", "pad_id": 0, "unk_id": 1, "bos_id": -1, "eos_id": -1,
+    "control_symbols": ["[CLS]", "[SEP]", "[MASK]"], "character_coverage": 0.99995,
+    "minloglevel": 2, "num_threads": 2, "input_sentence_size": 0,
+    "shuffle_input_sentence": False,
+}
 USER_DEFINED = ["(", ")", '"', "-", ".", "\u2013", "\u00a3", "\u20ac"]
 
 # Inputs that real text rarely has but users do.

@@ -83,8 +83,9 @@ def test_overflow_windows_match_fast(tokenizers, corpus):
              if fast(q, c)["input_ids"] == slow(q, c)["input_ids"]]
     assert len(pairs) >= 20
     questions, contexts = map(list, zip(*pairs))
-    kwargs = dict(truncation="only_second", max_length=96, stride=16, padding="max_length",
-                  return_overflowing_tokens=True, return_offsets_mapping=True)
+    kwargs = {"truncation": "only_second", "max_length": 96, "stride": 16,
+              "padding": "max_length", "return_overflowing_tokens": True,
+              "return_offsets_mapping": True}
     got, want = ours(questions, contexts, **kwargs), fast(questions, contexts, **kwargs)
     assert len(got["input_ids"]) > 2 * len(pairs)
     got_offsets, want_offsets = got.pop("offset_mapping"), want.pop("offset_mapping")
@@ -94,7 +95,7 @@ def test_overflow_windows_match_fast(tokenizers, corpus):
         for t, a, b in zip(got["token_type_ids"][i], ours_row, fast_row):
             assert tuple(a) == tuple(b) or _explained(c if t else q, a, b), (a, b)
     paragraphs = [p for p in corpus["paragraphs"][:60] if fast(p)["input_ids"] == slow(p)["input_ids"]]
-    kwargs = dict(truncation=True, max_length=40, stride=5, return_overflowing_tokens=True)
+    kwargs = {"truncation": True, "max_length": 40, "stride": 5, "return_overflowing_tokens": True}
     assert dict(ours(paragraphs, **kwargs)) == dict(fast(paragraphs, **kwargs))
     with pytest.raises(ValueError, match="stride"):  # fast panics here
         ours("a " * 50, truncation=True, max_length=10, stride=8, return_overflowing_tokens=True)
