@@ -22,6 +22,22 @@ def as_config(config):
     raise TypeError(f"config must be an AlbertConfig, a dict or a preset name, got {type(config)}")
 
 
+def check_id_range(values, what, limit, field):
+    """Raises a ValueError naming the first problem when ids fall outside [0, limit).
+
+    `check_id_range(ids, "token id", 30000, "vocab_size")` raises
+    `token id 30001 >= vocab_size 30000` or `token id -1 < 0`.
+    """
+    array = np.asarray(values)
+    if array.size == 0:
+        return
+    high, low = int(array.max()), int(array.min())
+    if high >= limit:
+        raise ValueError(f"{what} {high} >= {field} {limit}")
+    if low < 0:
+        raise ValueError(f"{what} {low} < 0")
+
+
 class AlbertPreTrainedModel(keras.Model):
     """Base of every ALBERT model: one place for the transformers calling convention.
 
@@ -156,14 +172,7 @@ class AlbertPreTrainedModel(keras.Model):
         # CPU raises on out-of-range ids anyway.
         if not tf.executing_eagerly() or keras.backend.is_keras_tensor(values):
             return
-        array = np.asarray(values)
-        if array.size == 0:
-            return
-        high, low = int(array.max()), int(array.min())
-        if high >= limit:
-            raise ValueError(f"{what} {high} >= {field} {limit}")
-        if low < 0:
-            raise ValueError(f"{what} {low} < 0")
+        check_id_range(values, what, limit, field)
 
     # ------------------------------------------------------------ fit / evaluate
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):

@@ -10,6 +10,7 @@ import os
 import numpy as np
 import tensorflow as tf
 
+from albert_keras.models.base import check_id_range
 from albert_keras.pipelines import artifacts
 from albert_keras.tokenization import AlbertTokenizer
 
@@ -33,6 +34,13 @@ def cpu_cores():
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def check_token_ids(arrays, config):
+    """The features' token and token-type ids against the model's vocabularies."""
+    check_id_range(arrays["input_ids"], "token id", config.vocab_size, "vocab_size")
+    check_id_range(arrays["token_type_ids"], "token type id", config.type_vocab_size,
+                   "type_vocab_size")
 
 
 class KerasRuntime:
@@ -94,8 +102,7 @@ class KerasRuntime:
     def __call__(self, features):
         """`features`: dict of int arrays `input_ids`, `attention_mask`, `token_type_ids`."""
         arrays = {k: np.asarray(features[k], np.int32) for k in TOKEN_INPUTS}
-        self.model._check_range(arrays["input_ids"], "token id", self.config.vocab_size,
-                                "vocab_size")
+        check_token_ids(arrays, self.config)
         shape = arrays["input_ids"].shape
         padded = self.bucket_shape(shape)
         if padded != shape:  # zeros: pad id, no attention, segment 0
@@ -119,9 +126,7 @@ class _ArtifactRuntime:
             raise ValueError(f"{width} tokens do not fit {self.source}: {limit} "
                              f"{self.max_length} tokens (export it with a larger "
                              f"sequence_length, or pass max_length<={self.max_length})")
-        ids = arrays["input_ids"]
-        if ids.size and (ids.max() >= self.config.vocab_size or ids.min() < 0):
-            raise ValueError(f"token id {int(ids.max())} >= vocab_size {self.config.vocab_size}")
+        check_token_ids(arrays, self.config)
         return arrays, width
 
     def _pad(self, arrays):

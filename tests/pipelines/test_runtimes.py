@@ -130,13 +130,18 @@ def test_tflite_runtime_reads_tokenizer_and_task_from_the_file(fill_mask):
         pipeline("text-classification", model=tflite)
 
 
-def test_runtime_rejects_ids_outside_the_vocabulary(fill_mask):
-    _, lite, _ = fill_mask
+def test_runtimes_reject_ids_outside_the_vocabularies_with_the_same_message(fill_mask):
+    keras, lite, _ = fill_mask
     vocab = lite.config.vocab_size
-    features = {"input_ids": np.array([[2, vocab, 3]]), "attention_mask": np.ones((1, 3)),
-                "token_type_ids": np.zeros((1, 3))}
-    with pytest.raises(ValueError, match=f"token id {vocab} >= vocab_size {vocab}"):
-        lite.runtime(features)
+    no_segments = np.zeros((1, 3))
+    cases = [(np.array([[2, vocab, 3]]), no_segments, f"token id {vocab} >= vocab_size {vocab}"),
+             (np.array([[2, -1, 3]]), no_segments, "token id -1 < 0"),
+             (np.array([[2, 4, 3]]), np.array([[0, 2, 0]]), "token type id 2 >= type_vocab_size 2")]
+    for ids, segments, message in cases:
+        features = {"input_ids": ids, "attention_mask": np.ones((1, 3)), "token_type_ids": segments}
+        for runtime in (keras.runtime, lite.runtime):
+            with pytest.raises(ValueError, match=message):
+                runtime(features)
 
 
 def test_fill_mask_command_takes_a_tflite_file(fill_mask, capsys):
