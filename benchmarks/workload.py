@@ -95,8 +95,8 @@ def discard_if_stale(where):
     if not kept.is_file() or kept.read_bytes() == SPIECE.read_bytes():
         return
     print(f"{SPIECE} changed since {where['model'].parent} was prepared: preparing again")
-    for name in ("model", "keras_hub", "saved_model", "tflite", "onnx_fp32"):
-        path = where[name] if name != "onnx_fp32" else where[name].parent
+    for path in (where["model"], where["keras_hub"], where["saved_model"], where["tflite"],
+                 where["onnx_fp32"].parent):
         if path.is_dir():
             shutil.rmtree(path)
 

@@ -90,14 +90,15 @@ class EpochTimer(keras.callbacks.Callback):
     """Records each epoch's wall time in a JSON file that survives a resumed run.
 
     Keyed by epoch, so an epoch a killed run repeats counts once (its last run):
-    `total_seconds()` is the training time of the whole run, across restarts.
+    `total_seconds()` is the training time of the whole run, across restarts. A run
+    that starts from epoch 0 (`resumed=False`) ignores a file an earlier run left.
     """
 
-    def __init__(self, path):
+    def __init__(self, path, resumed):
         super().__init__()
         self.path = path
         self.seconds = {}
-        if os.path.exists(path):
+        if resumed and os.path.exists(path):
             with open(path, encoding="utf-8") as handle:
                 self.seconds = json.load(handle)
 
@@ -200,7 +201,7 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
         with open(before_path, encoding="utf-8") as handle:
             result["eval_before"] = json.load(handle)
     log_path = os.path.join(work_dir, "metrics.csv")
-    timer = EpochTimer(os.path.join(work_dir, "epoch_seconds.json"))
+    timer = EpochTimer(os.path.join(work_dir, "epoch_seconds.json"), resumed=start_epoch > 0)
     history = model.fit(
         train, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose,
         validation_data=evaluation,
