@@ -8,7 +8,7 @@ import java.io.FileNotFoundException
 object BundledModels {
     const val MANIFEST = "models.json"
 
-    /** The catalog; an empty one with [missingMessage] when no models were placed. */
+    /** The catalog; an empty one when no models were placed (the picker then says how to). */
     fun load(context: Context): ModelCatalog = try {
         context.assets.open(MANIFEST).bufferedReader(Charsets.UTF_8).use {
             ModelCatalog.parse(it.readText())
@@ -16,7 +16,4 @@ object BundledModels {
     } catch (missing: FileNotFoundException) {
         ModelCatalog(emptyList())
     }
-
-    const val missingMessage =
-        "No models bundled. Run: python android_demo/place_models.py EXPORT_DIR, then rebuild."
 }

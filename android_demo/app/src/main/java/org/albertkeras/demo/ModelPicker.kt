@@ -12,6 +12,7 @@ import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
+import org.albertkeras.demo.core.ModelChoice
 
 /** One chip per bundled quantization mode, the chosen model's line, and skipped files. */
 @OptIn(ExperimentalMaterial3Api::class)

@@ -56,12 +56,14 @@ fun QaScreen(modifier: Modifier = Modifier, model: QaViewModel = viewModel()) {
         )
         Button(
             onClick = { model.answer(passage, question) },
-            enabled = !state.busy && state.models.selected != null
+            enabled = state.canRun
         ) { Text("Answer") }
         if (state.busy) LinearProgressIndicator(modifier = Modifier.fillMaxWidth())
-        state.answer?.let { Text(it, style = MaterialTheme.typography.titleLarge) }
-        if (state.segments.isNotEmpty()) {
-            Text(highlighted(state.segments), style = MaterialTheme.typography.bodyLarge)
+        state.result?.let { result ->
+            Text(result.answer, style = MaterialTheme.typography.titleLarge)
+            if (result.segments.isNotEmpty()) {
+                Text(highlighted(result.segments), style = MaterialTheme.typography.bodyLarge)
+            }
         }
         if (state.latency.isNotEmpty()) {
             Text("Latency: ${state.latency}", style = MaterialTheme.typography.bodySmall)

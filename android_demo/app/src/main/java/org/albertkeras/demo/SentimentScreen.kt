@@ -43,13 +43,15 @@ fun SentimentScreen(modifier: Modifier = Modifier, model: SentimentViewModel = v
         )
         Button(
             onClick = { model.classify(text) },
-            enabled = !state.busy && state.models.selected != null
+            enabled = state.canRun
         ) { Text("Classify") }
         if (state.busy) LinearProgressIndicator(modifier = Modifier.fillMaxWidth())
-        state.result?.let { Text(it, style = MaterialTheme.typography.headlineMedium) }
-        state.scores.forEach {
-            Text("${it.label}: ${Formatting.percent(it.score)}",
-                style = MaterialTheme.typography.bodyMedium)
+        state.result?.let { result ->
+            Text(result.line, style = MaterialTheme.typography.headlineMedium)
+            result.scores.forEach {
+                Text("${it.label}: ${Formatting.percent(it.score)}",
+                    style = MaterialTheme.typography.bodyMedium)
+            }
         }
         if (state.latency.isNotEmpty()) {
             Text("Latency: ${state.latency}", style = MaterialTheme.typography.bodySmall)
