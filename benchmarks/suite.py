@@ -29,7 +29,7 @@ import tempfile
 import time
 
 from benchmarks import report, workload
-from benchmarks.peers import PEERS
+from benchmarks.peers import PEERS, is_ours
 
 DENSE = ["albert-keras XLA", "albert-keras", "albert-keras TFLite float32",
          "albert-keras TFLite dynamic int8", "albert-keras TFLite int8", "keras-hub XLA",
@@ -44,6 +44,20 @@ MEMORY = ["albert-keras XLA", "albert-keras TFLite float32", "albert-keras TFLit
 SECTIONS = ("dense", "text", "train", "memory", "tflite")
 
 
+def worker_environment(peer):
+    """The environment of a worker: ours as `albert_keras` sets it up, each peer as TensorFlow's.
+
+    Importing albert_keras (as `albert-keras benchmark` does) may have turned TensorFlow's
+    oneDNN kernels on for this process and its children (see albert_keras/__init__.py); a
+    peer's worker gets the switch only when the user set it.
+    """
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    package = sys.modules.get("albert_keras")
+    if peer and not is_ours(peer) and getattr(package, "_ONEDNN_DEFAULTED", False):
+        env.pop("TF_ENABLE_ONEDNN_OPTS", None)
+    return env
+
+
 def run_worker(section, workdir, params, peer=None, log=print):
     """Runs one worker process; returns its parsed result (or an `error`)."""
     command = [sys.executable, "-m", "benchmarks.worker", section, "--workdir", workdir,
@@ -52,7 +66,7 @@ def run_worker(section, workdir, params, peer=None, log=print):
     log(f"[{time.strftime('%H:%M:%S')}] {label}")
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False,
-                          cwd=os.fspath(workload.ROOT), env=dict(os.environ, PYTHONWARNINGS="ignore"))
+                          cwd=os.fspath(workload.ROOT), env=worker_environment(peer))
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     if done.returncode or not lines:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]

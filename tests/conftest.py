@@ -7,6 +7,10 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never reach a model hub
 
+# Before anything imports TensorFlow, as in a user's program: albert_keras then sets TensorFlow's
+# oneDNN default (albert_keras/__init__.py), so the parity tests run on the kernels users get.
+import albert_keras  # noqa: F401
+
 # vocab 99, E 16, H 32, heads 4 (head 8), intermediate 37, 4 layers in 2 groups x 2 inner.
 TINY = {"vocab_size": 99, "embedding_size": 16, "hidden_size": 32, "num_hidden_layers": 4,
         "num_hidden_groups": 2, "inner_group_num": 2, "num_attention_heads": 4,

@@ -164,3 +164,18 @@ def test_prepared_files_are_discarded_when_the_shipped_vocabulary_changed(tmp_pa
     workload.discard_if_stale(where)
     assert not any(where[n].exists() for n in ("model", "keras_hub", "saved_model", "tflite"))
     assert not where["onnx_fp32"].parent.exists()
+
+
+def test_peers_run_with_tensorflows_own_onednn_setting(monkeypatch):
+    """albert_keras turns oneDNN on when it is imported first; that must not reach the peers."""
+    import types
+
+    monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "1")
+    monkeypatch.setitem(__import__("sys").modules, "albert_keras",
+                        types.SimpleNamespace(_ONEDNN_DEFAULTED=True))
+    assert "TF_ENABLE_ONEDNN_OPTS" not in suite.worker_environment("keras-hub XLA")
+    assert suite.worker_environment("albert-keras XLA")["TF_ENABLE_ONEDNN_OPTS"] == "1"
+    # A value the user set (albert_keras did not default it) reaches every worker.
+    monkeypatch.setitem(__import__("sys").modules, "albert_keras",
+                        types.SimpleNamespace(_ONEDNN_DEFAULTED=False))
+    assert suite.worker_environment("keras-hub XLA")["TF_ENABLE_ONEDNN_OPTS"] == "1"
