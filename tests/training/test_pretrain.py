@@ -84,3 +84,44 @@ def test_mixed_precision_trains(tokenizer, shards, tmp_path, precision):
     assert np.isfinite(result["history"]["loss"]).all()
     if precision == "float16":
         assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+
+
+def test_the_gathered_head_trains_exactly_like_the_full_one(tokenizer, shards, tmp_path):
+    """The head at the scored positions only (the default) and at every token: same loss,
+    same metrics, same weights after training."""
+    config = tiny_config(tokenizer.vocab_size)
+    scored = {"eval_files": shards, "eval_steps": 2}
+    gathered = pt.pretrain(shards, str(tmp_path / "gathered"), config, **scored, **SETTINGS)
+    assert gathered["model"].max_predictions_per_seq == 4  # read from the shards' manifest
+    full = pt.pretrain(shards, str(tmp_path / "full"), config, max_predictions_per_seq=None,
+                       **scored, **SETTINGS)
+    assert full["model"].max_predictions_per_seq is None
+    for name in ("loss", "mlm_loss", "mlm_accuracy", "sop_loss", "val_mlm_loss",
+                 "val_mlm_accuracy"):
+        np.testing.assert_allclose(gathered["history"][name], full["history"][name],
+                                   rtol=1e-5, err_msg=name)
+    for a, b in zip(_weights(gathered), _weights(full)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_the_manifest_bounds_every_example(tokenizer, shards):
+    """Seq 32 and 15%: at most round(29 * 0.15) = 4 scored positions, and some reach it."""
+    from albert_keras.data.pretraining import pretraining_dataset
+
+    assert pt.max_predictions_from_manifest(shards, 32) == 4
+    counts = [int(c) for _, labels in pretraining_dataset(shards, 1, 32, repeat=False)
+              for c in np.sum(labels["labels"].numpy() != -100, axis=1)]
+    assert max(counts) == 4 and len(counts) > 50
+    assert pt.max_predictions_from_manifest("/nonexistent/*.tfrecord", 32) is None
+
+
+def test_too_few_predictions_for_the_data_is_refused(tokenizer, shards, tmp_path):
+    with pytest.raises(ValueError, match=r"scores \d masked positions > max_predictions_per_seq 1"):
+        pt.pretrain(shards, str(tmp_path), tiny_config(tokenizer.vocab_size),
+                    max_predictions_per_seq=1, **SETTINGS)
+
+
+def test_prediction_positions_put_scored_tokens_first():
+    labels = np.array([[-100, 5, -100, 6, 7, -100], [-100] * 6])
+    positions = pt.prediction_positions(labels, 4).numpy()
+    np.testing.assert_array_equal(positions, [[1, 3, 4, 0], [0, 1, 2, 3]])
