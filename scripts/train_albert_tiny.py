@@ -143,6 +143,17 @@ def limitation_note(facts):
     return note + "\n"
 
 
+def second_stage(facts):
+    """The card's words for a second pre-training stage, if the run had one."""
+    if len(facts.get("stages", [])) < 2:
+        return ""
+    first, second = facts["stages"][:2]
+    return (f" (held-out MLM accuracy {first['eval_after']['mlm_accuracy']:.3f}, "
+            f"{first['seconds'] / 60:.0f} minutes), then {second['steps']} more steps from those "
+            f"weights, peak {second['learning_rate']} with a new warm-up and decay "
+            f"({second['seconds'] / 60:.0f} minutes)")
+
+
 def write_card(output, facts):
     """The model card (README.md) from the measured facts."""
     examples = "\n".join(
@@ -179,7 +190,7 @@ shared under CC BY-SA 3.0 as well.
 ## Training
 SOP + n-gram MLM examples as in the ALBERT paper (15% of tokens, n <= 3, whole words), sequence
 length {facts['max_seq_length']}, {facts['train_examples']:,} training examples; {facts['optimizer'].upper()}, peak learning rate
-{facts['learning_rate']}, batch {facts['batch_size']}, {facts['steps']} steps with 10% warm-up and linear decay;
+{facts['learning_rate']}, batch {facts['batch_size']}, {facts['steps']} steps with 10% warm-up and linear decay{second_stage(facts)};
 {facts['train_minutes']:.0f} minutes on 2 CPU cores (TensorFlow 2.21, albert-keras).
 
 ## Held-out evaluation ({facts['eval_examples']:,} examples from held-out documents)
@@ -215,7 +226,8 @@ def command_line(args):
     parts = ["python scripts/train_albert_tiny.py"]
     for key, value in sorted(vars(args).items()):
         flag = "--" + key.replace("_", "-")
-        if key == "work" or value is False:
+        if key == "work" or value is False or (key.startswith("continue_")
+                                                 and not args.continue_steps):
             continue
         parts.append(flag if value is True else
                      f"{flag} {' '.join(value) if isinstance(value, list) else value}")
@@ -236,6 +248,11 @@ def build_parser():
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--steps", type=int, default=6000)
     parser.add_argument("--learning-rate", type=float, default=0.005)
+    parser.add_argument("--continue-steps", type=int, default=0,
+                        help="a second stage: this many more steps from the first stage's "
+                             "weights, with a new warm-up and decay")
+    parser.add_argument("--continue-learning-rate", type=float, default=0.003,
+                        help="the second stage's peak learning rate")
     parser.add_argument("--eval-steps", type=int, default=30)
     parser.add_argument("--optimizer", choices=["lamb", "adamw"], default="lamb")
     parser.add_argument("--xla", action="store_true", help="XLA-compile the training step")
@@ -269,21 +286,27 @@ def main(argv=None):
             mark(args.work, f"shards-{name}", manifest)
         print(f"{name}: {read_mark(args.work, f'shards-{name}')['num_examples']} examples")
     config = AlbertConfig(vocab_size=tokenizer.vocab_size, **ARCHITECTURE)
-    if stage(args.work, "pretrain"):
-        started = time.time()
-        result = pretrain(os.path.join(shards["train"], "*.tfrecord"),
-                          os.path.join(args.work, "run"), config, steps=args.steps,
-                          batch_size=args.batch_size, max_seq_length=args.max_seq_length,
-                          learning_rate=args.learning_rate, steps_per_epoch=100,
-                          optimizer=args.optimizer, jit_compile=True if args.xla else "auto",
-                          eval_files=os.path.join(shards["held_out"], "*.tfrecord"),
-                          eval_steps=args.eval_steps, verbose=2)
-        mark(args.work, "pretrain", {"seconds": result["train_seconds"],
-                                     "eval_before": result["eval_before"],
-                                     "eval_after": result["eval_after"]})
-    model_dir = os.path.join(args.work, "run", "model")
+    stages = [("pretrain", "run", args.steps, args.learning_rate, 0, None)]
+    if args.continue_steps:
+        stages.append(("pretrain-2", "run2", args.continue_steps, args.continue_learning_rate,
+                       1, os.path.join(args.work, "run", "model")))
+    for name, run, steps, learning_rate, seed, init_from in stages:
+        if stage(args.work, name):
+            result = pretrain(os.path.join(shards["train"], "*.tfrecord"),
+                              os.path.join(args.work, run), config, steps=steps,
+                              batch_size=args.batch_size, max_seq_length=args.max_seq_length,
+                              learning_rate=learning_rate, steps_per_epoch=100,
+                              optimizer=args.optimizer, seed=seed, init_from=init_from,
+                              jit_compile=True if args.xla else "auto",
+                              eval_files=os.path.join(shards["held_out"], "*.tfrecord"),
+                              eval_steps=args.eval_steps, verbose=2)
+            mark(args.work, name, {"seconds": result["train_seconds"],
+                                   "eval_before": result["eval_before"],
+                                   "eval_after": result["eval_after"]})
+    runs = [dict(read_mark(args.work, name), steps=steps, learning_rate=learning_rate)
+            for name, _, steps, learning_rate, _, _ in stages]
+    model_dir = os.path.join(args.work, stages[-1][1], "model")
     shutil.copy(spiece, os.path.join(model_dir, "spiece.model"))
-    trained = read_mark(args.work, "pretrain")
     os.makedirs(args.output, exist_ok=True)
     for name in ("config.json", "model.safetensors", "spiece.model"):
         shutil.copy(os.path.join(model_dir, name), os.path.join(args.output, name))
@@ -297,8 +320,10 @@ def main(argv=None):
         "eval_examples": args.eval_steps * args.batch_size,
         "optimizer": args.optimizer, "xla": args.xla,
         "learning_rate": args.learning_rate, "batch_size": args.batch_size, "steps": args.steps,
-        "train_minutes": trained["seconds"] / 60, "eval_before": trained["eval_before"],
-        "eval_after": trained["eval_after"],
+        "stages": [{k: r[k] for k in ("steps", "learning_rate", "seconds", "eval_after")}
+                   for r in runs],
+        "train_minutes": sum(r["seconds"] for r in runs) / 60,
+        "eval_before": runs[0]["eval_before"], "eval_after": runs[-1]["eval_after"],
         "fill_mask_examples": fill_mask_examples(args.output, held_docs),
         "held_out_masked_tokens": held_out_masked_tokens(args.output, held_docs, train_docs),
         "command": command_line(args),

@@ -40,3 +40,36 @@ def test_pretraining_command_line_round_trips():
         args = parser.parse_args(argv)
         again = parser.parse_args(shlex.split(module.command_line(args))[2:])
         assert vars(again) == dict(vars(args), work=again.work)
+
+
+@pytest.mark.slow
+def test_pretraining_script_runs_both_stages_and_writes_the_card(tmp_path):
+    """The whole script on the test corpus, with a second stage: the card, facts and weights
+    come from the second stage, and the reproduce command names it."""
+    module = _script("train_albert_tiny")
+    output = tmp_path / "model"
+    with open(os.path.join(ROOT, "tests", "data", "enwiki_sample.txt"), encoding="utf-8") as f:
+        paragraphs = [line.strip() for line in f if line.strip()]
+    corpus = tmp_path / "corpus.txt"  # documents of 4 paragraphs, separated by blank lines
+    corpus.write_text("\n\n".join("\n".join(paragraphs[i:i + 4])
+                                    for i in range(0, len(paragraphs), 4)), encoding="utf-8")
+    argv = ["--corpus", str(corpus),
+            "--work", str(tmp_path / "work"), "--output", str(output),
+            "--max-documents", "120", "--vocab-size", "400", "--spm-sentences", "5000",
+            "--batch-size", "4", "--steps", "3", "--continue-steps", "2",
+            "--continue-learning-rate", "0.001", "--eval-steps", "1"]
+    assert module.main(argv) == 0
+    facts = json.loads((output / "training_facts.json").read_text(encoding="utf-8"))
+    assert [(s["steps"], s["learning_rate"]) for s in facts["stages"]] == [(3, 0.005), (2, 0.001)]
+    assert facts["eval_after"] == facts["stages"][1]["eval_after"]
+    card = (output / "README.md").read_text(encoding="utf-8")
+    assert "then 2 more steps from those weights, peak 0.001" in card
+    args = module.build_parser().parse_args(shlex.split(facts["command"])[2:])
+    assert (args.continue_steps, args.continue_learning_rate) == (2, 0.001)
+    from safetensors.numpy import load_file
+
+    shipped = load_file(str(output / "model.safetensors"))
+    second = load_file(str(tmp_path / "work" / "run2" / "model" / "model.safetensors"))
+    first = load_file(str(tmp_path / "work" / "run" / "model" / "model.safetensors"))
+    assert all((shipped[k] == second[k]).all() for k in second)
+    assert any((first[k] != second[k]).any() for k in first)
