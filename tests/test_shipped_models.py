@@ -70,8 +70,9 @@ def held_out_sentences():
 
 
 def test_pretrained_model_uses_context_on_held_out_text_as_the_card_says():
-    """Masked held-out tokens: the model beats the best context-free guess clearly, at the
-    level its card reports (the card measures all held-out documents, this test 40 of them)."""
+    """Masked held-out tokens: the model beats the best context-free guess clearly, and
+    scores what its training run recorded on these sentences (the card's own figure comes
+    from 3,000 held-out sentences; this sample of 40 documents reads a little easier)."""
     import albert_keras
     from albert_keras.metrics import masked_token_accuracy
     from albert_keras.tokenization import AlbertTokenizer
@@ -79,11 +80,16 @@ def test_pretrained_model_uses_context_on_held_out_text_as_the_card_says():
     model = albert_keras.AlbertForMaskedLM.from_pretrained("albert-tiny-en")
     tokenizer = AlbertTokenizer.from_pretrained("albert-tiny-en")
     accuracy, constant = masked_token_accuracy(model, tokenizer, held_out_sentences())
-    # Reads the sentence: a model at the frequency plateau scores exactly the constant guess.
-    assert accuracy >= 1.3 * constant, (accuracy, constant)
+    # Reads the sentence: a model at the frequency plateau scores exactly the constant guess
+    # (the first shipped model did), the single-stage 6,000-step model 1.5x.
+    assert accuracy >= 2.0 * constant, (accuracy, constant)
     facts = _facts("albert-tiny-en")
-    assert abs(accuracy - facts["held_out_masked_tokens"]["accuracy"]) <= 0.03, (accuracy, facts)
-    assert abs(constant - facts["held_out_masked_tokens"]["constant_guess"]) <= 0.03
+    recorded = facts["held_out_masked_tokens"]["test_sample"]
+    assert recorded["sentences"] == len(held_out_sentences())
+    assert abs(accuracy - recorded["accuracy"]) <= 0.003, (accuracy, recorded)
+    assert abs(constant - recorded["constant_guess"]) <= 1e-9
+    card_figures = facts["held_out_masked_tokens"]
+    assert card_figures["accuracy"] >= 2.0 * card_figures["constant_guess"]
     assert facts["eval_after"]["mlm_loss"] < facts["eval_before"]["mlm_loss"] - 2.0
     card = _read(os.path.join(ASSETS, "albert-tiny-en", "README.md"))
     assert f"{facts['held_out_masked_tokens']['accuracy']:.3f}" in card

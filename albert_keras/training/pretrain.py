@@ -132,7 +132,7 @@ class AlbertPretrainingModel(AlbertForPreTraining):
              head_mask=None, inputs_embeds=None, output_attentions=None,
              output_hidden_states=None, return_dict=None, training=False, **labels):
         given = input_ids.get("labels") if isinstance(input_ids, dict) else labels.get("labels")
-        if given is not None and self._gathers(given.shape[1]):
+        if given is not None and self._gathers(ops.convert_to_tensor(given).shape[1]):
             self._positions[0] = prediction_positions(given, self.max_predictions_per_seq)
         try:
             return super().call(input_ids, attention_mask, token_type_ids, position_ids,
