@@ -69,6 +69,11 @@ def sample_ngram_length(rng, max_ngram=3, available=None):
     return int(rng.choice(np.arange(1, top + 1), p=weights / weights.sum()))
 
 
+def predictions_per_sequence(num_tokens, masked_lm_prob, max_predictions):
+    """How many of a sequence's `num_tokens` maskable tokens `mask_ngrams` scores."""
+    return min(max_predictions, max(1, round(num_tokens * masked_lm_prob)))
+
+
 def mask_ngrams(input_ids, rng, *, vocab_size, mask_id, special_ids, word_starts=None,
                 masked_lm_prob=0.15, max_predictions=20, max_ngram=3, return_spans=False):
     """ALBERT's n-gram masking of one token sequence.
@@ -102,7 +107,7 @@ def mask_ngrams(input_ids, rng, *, vocab_size, mask_id, special_ids, word_starts
         else:
             words[-1].append(pos)
     num_tokens = sum(len(w) for w in words)
-    num_to_predict = min(max_predictions, max(1, round(num_tokens * masked_lm_prob)))
+    num_to_predict = predictions_per_sequence(num_tokens, masked_lm_prob, max_predictions)
     covered, spans = set(), []
     for start in rng.permutation(len(words)):
         if len(covered) >= num_to_predict:
@@ -314,6 +319,26 @@ def parse_example(record, max_seq_length):
     return parsed, labels
 
 
+def shard_files(file_pattern):
+    """The sorted shard files matching a glob pattern or a list of them."""
+    patterns = [file_pattern] if isinstance(file_pattern, str) else list(file_pattern)
+    return sorted(f for p in patterns for f in glob.glob(p))
+
+
+def max_predictions_from_manifest(file_pattern, max_seq_length):
+    """The most positions any example of these shards scores, from their `manifest.json`
+    (written by `write_pretraining_shards`); None when there is no manifest."""
+    files = shard_files(file_pattern)
+    path = os.path.join(os.path.dirname(files[0]), "manifest.json") if files else None
+    if path is None or not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as handle:
+        manifest = json.load(handle)
+    # A packed pair holds at most max_seq_length - 3 tokens besides [CLS] and two [SEP].
+    return predictions_per_sequence(max_seq_length - 3, manifest["masked_lm_prob"],
+                                    manifest["max_predictions_per_seq"])
+
+
 def pretraining_dataset(file_pattern, batch_size, max_seq_length, shuffle=True, repeat=True,
                         seed=0, shuffle_buffer=10000, drop_remainder=True):
     """A `tf.data.Dataset` of (features, labels) batches read from TFRecord shards.
@@ -329,8 +354,7 @@ def pretraining_dataset(file_pattern, batch_size, max_seq_length, shuffle=True, 
         repeat: bool. Repeat forever. Defaults to True.
         seed: int. Defaults to 0.
     """
-    patterns = [file_pattern] if isinstance(file_pattern, str) else list(file_pattern)
-    files = sorted(f for p in patterns for f in glob.glob(p))
+    files = shard_files(file_pattern)
     if not files:
         raise ValueError(f"no TFRecord files match {file_pattern!r}")
     dataset = tf.data.Dataset.from_tensor_slices(files)

@@ -12,7 +12,6 @@ As in Google's ALBERT, the masked-LM head runs only at the positions that are sc
 loss and metrics are the same, and a seq-64 step of albert-tiny-en is about 1.3x faster.
 """
 
-import glob
 import json
 import logging
 import math
@@ -24,7 +23,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from albert_keras.data.pretraining import pretraining_dataset
+from albert_keras.data.pretraining import max_predictions_from_manifest, pretraining_dataset
 from albert_keras.models import AlbertForPreTraining
 from albert_keras.models.losses import IGNORE_INDEX, masked_cross_entropy
 from albert_keras.training import distribute, reporting
@@ -66,22 +65,6 @@ def prediction_positions(labels, count):
     order = ops.arange(ops.shape(labels)[1], dtype="int32")
     key = ops.where(ops.not_equal(labels, IGNORE_INDEX), order, order + ops.shape(labels)[1])
     return ops.top_k(-key, count)[1]  # the `count` smallest keys, ascending
-
-
-def max_predictions_from_manifest(file_pattern, max_seq_length):
-    """The most positions any example of these shards scores, from their `manifest.json`
-    (written by `write_pretraining_shards`); None when there is no manifest."""
-    patterns = [file_pattern] if isinstance(file_pattern, str) else list(file_pattern)
-    files = sorted(f for p in patterns for f in glob.glob(p))
-    path = os.path.join(os.path.dirname(files[0]), "manifest.json") if files else None
-    if path is None or not os.path.exists(path):
-        return None
-    with open(path, encoding="utf-8") as handle:
-        manifest = json.load(handle)
-    # The masking draws min(max_predictions, max(1, round(tokens * prob))) positions, and a
-    # packed pair holds at most max_seq_length - 3 tokens besides [CLS] and two [SEP].
-    most = max(1, round((max_seq_length - 3) * manifest["masked_lm_prob"]))
-    return min(manifest["max_predictions_per_seq"], most)
 
 
 @keras.saving.register_keras_serializable(package="albert_keras")
