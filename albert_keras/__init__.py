@@ -33,31 +33,46 @@ _ONEDNN_DEFAULTED = ("tensorflow" not in _sys.modules
 if _ONEDNN_DEFAULTED:
     _os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
 
-from albert_keras.checkpoints import detect_format, load
-from albert_keras.config import AlbertConfig
-from albert_keras.models import (
-    AlbertForMaskedLM,
-    AlbertForMultipleChoice,
-    AlbertForPreTraining,
-    AlbertForQuestionAnswering,
-    AlbertForSequenceClassification,
-    AlbertForTokenClassification,
-    AlbertModel,
-    AlbertPreTrainedModel,
-)
-from albert_keras.pipelines import pipeline
-from albert_keras.presets import PRESETS
-from albert_keras.tokenization import AlbertTokenizer, AlbertTokenizerLayer
+import importlib as _importlib
 
-# transformers' TF class names, so `from albert_keras import TFAlbertModel` ports as is.
-TFAlbertModel = AlbertModel
-TFAlbertForPreTraining = AlbertForPreTraining
-TFAlbertForMaskedLM = AlbertForMaskedLM
-TFAlbertForSequenceClassification = AlbertForSequenceClassification
-TFAlbertForMultipleChoice = AlbertForMultipleChoice
-TFAlbertForTokenClassification = AlbertForTokenClassification
-TFAlbertForQuestionAnswering = AlbertForQuestionAnswering
-TFAlbertPreTrainedModel = AlbertPreTrainedModel
+# Public name -> the module that defines it. Nothing below is imported until first used
+# (PEP 562), so `pipeline(..., model="x.tflite")` runs without loading TensorFlow.
+_MODELS = ("AlbertForMaskedLM", "AlbertForMultipleChoice", "AlbertForPreTraining",
+           "AlbertForQuestionAnswering", "AlbertForSequenceClassification",
+           "AlbertForTokenClassification", "AlbertModel", "AlbertPreTrainedModel")
+_SOURCES = {
+    "AlbertConfig": "albert_keras.config",
+    "AlbertTokenizer": "albert_keras.tokenization",
+    "AlbertTokenizerLayer": "albert_keras.tokenization",
+    "PRESETS": "albert_keras.presets",
+    "detect_format": "albert_keras.checkpoints",
+    "load": "albert_keras.checkpoints",
+    "pipeline": "albert_keras.pipelines",
+    **{name: "albert_keras.models" for name in _MODELS},
+}
+# transformers' TFAlbert* names for the same classes.
+_ALIASES = {"TF" + name: name for name in _MODELS}
+
+
+def __getattr__(name):
+    """Imports a public name (or a subpackage such as `albert_keras.models`) on first use."""
+    target = _ALIASES.get(name, name)
+    if target in _SOURCES:
+        value = getattr(_importlib.import_module(_SOURCES[target]), target)
+    else:
+        try:
+            value = _importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__ = "0.1.0"
 

@@ -1,28 +1,42 @@
-"""The feed-forward activations transformers' ALBERT accepts, by its `hidden_act` names."""
+"""The feed-forward activations transformers' ALBERT accepts, by its `hidden_act` names.
+
+Keras is imported when an activation first runs, not with this module, so that
+`AlbertConfig` validates `hidden_act` without loading TensorFlow.
+"""
 
 import math
 
-from keras import ops
+
+def _ops():
+    from keras import ops
+
+    return ops
 
 
 def _gelu(x):
     """Exact GELU with erf (transformers' "gelu")."""
-    return 0.5 * x * (1.0 + ops.erf(x / math.sqrt(2.0)))
+    return 0.5 * x * (1.0 + _ops().erf(x / math.sqrt(2.0)))
 
 
 def _gelu_new(x):
     """Tanh-approximate GELU (transformers' "gelu_new", used by every ALBERT v2)."""
+    ops = _ops()
     return 0.5 * x * (1.0 + ops.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * ops.power(x, 3))))
 
 
 def _gelu_fast(x):
     """transformers' "gelu_fast": the tanh approximation with folded constants."""
-    return 0.5 * x * (1.0 + ops.tanh(x * 0.7978845608 * (1.0 + 0.044715 * x * x)))
+    return 0.5 * x * (1.0 + _ops().tanh(x * 0.7978845608 * (1.0 + 0.044715 * x * x)))
 
 
 def _quick_gelu(x):
     """transformers' "quick_gelu": x * sigmoid(1.702 x)."""
-    return x * ops.sigmoid(1.702 * x)
+    return x * _ops().sigmoid(1.702 * x)
+
+
+def _keras_op(name):
+    """The keras.ops function `name`, looked up when called."""
+    return lambda x: getattr(_ops(), name)(x)
 
 
 # Name -> function; every name is one transformers' ACT2FN accepts with the same formula.
@@ -34,13 +48,13 @@ ACTIVATIONS = {
     "gelu_accurate": _gelu_new,
     "gelu_fast": _gelu_fast,
     "quick_gelu": _quick_gelu,
-    "relu": ops.relu,
-    "relu6": ops.relu6,
-    "silu": ops.silu,
-    "swish": ops.silu,
-    "tanh": ops.tanh,
-    "sigmoid": ops.sigmoid,
-    "mish": lambda x: x * ops.tanh(ops.softplus(x)),
+    "relu": _keras_op("relu"),
+    "relu6": _keras_op("relu6"),
+    "silu": _keras_op("silu"),
+    "swish": _keras_op("silu"),
+    "tanh": _keras_op("tanh"),
+    "sigmoid": _keras_op("sigmoid"),
+    "mish": lambda x: x * _ops().tanh(_ops().softplus(x)),
     "linear": lambda x: x,
 }
 

@@ -5,6 +5,8 @@ import json
 import os
 from typing import Any
 
+import numpy as np
+
 from albert_keras.activations import ACTIVATIONS
 
 _PROBLEM_TYPES = (None, "regression", "single_label_classification", "multi_label_classification")
@@ -200,3 +202,19 @@ class AlbertConfig:
         """Writes `directory/config.json`."""
         os.makedirs(directory, exist_ok=True)
         self.to_json_file(os.path.join(directory, "config.json"))
+
+
+def check_id_range(values, what, limit, field):
+    """Raises a ValueError naming the first problem when ids fall outside [0, limit).
+
+    `check_id_range(ids, "token id", 30000, "vocab_size")` raises
+    `token id 30001 >= vocab_size 30000` or `token id -1 < 0`.
+    """
+    array = np.asarray(values)
+    if array.size == 0:
+        return
+    high, low = int(array.max()), int(array.min())
+    if high >= limit:
+        raise ValueError(f"{what} {high} >= {field} {limit}")
+    if low < 0:
+        raise ValueError(f"{what} {low} < 0")

@@ -40,6 +40,7 @@ TEXT = ["albert-keras pipeline Keras", "albert-keras pipeline SavedModel",
         "keras-hub XLA", "transformers eager", "ONNX Runtime fp32", "ONNX Runtime int8"]
 TRAIN = ["albert-keras XLA", "albert-keras", "keras-hub XLA", "transformers eager"]
 MEMORY = ["albert-keras XLA", "albert-keras TFLite float32", "albert-keras TFLite dynamic int8",
+          "albert-keras pipeline TFLite float32", "albert-keras pipeline TFLite dynamic int8",
           "keras-hub XLA", "transformers eager", "ONNX Runtime fp32", "ONNX Runtime int8"]
 SECTIONS = ("dense", "text", "train", "memory", "tflite")
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from albert_keras.checkpoints.atomic import atomic_directory, atomic_write_bytes
 
-from . import metadata, quantization, saved_model, signatures, tflite, verify
+from . import metadata
 from .report import ArtifactResult, Report
 
 __all__ = [
@@ -30,9 +30,23 @@ __all__ = [
     "export_saved_model",
     "export_tflite",
 ]
-TASKS = tuple(signatures.TASKS)
-MODES = tuple(quantization.MODES)
 logger = logging.getLogger(__name__)
+
+
+def __getattr__(name):
+    """`TASKS` and `MODES`, and the submodules, imported on first use: reading a TFLite
+    file's metadata (`albert_keras.export.metadata`) needs no TensorFlow."""
+    import importlib
+
+    if name in ("TASKS", "MODES"):
+        from . import quantization, signatures
+
+        value = tuple(signatures.TASKS if name == "TASKS" else quantization.MODES)
+        globals()[name] = value
+        return value
+    if name in ("quantization", "saved_model", "signatures", "tflite", "verify", "cli"):
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 ANY_LENGTH_VERIFIED = 128  # token length an any-length TFLite file is verified at
 
 # Used when no texts are given: ordinary English sentences (verification and calibration).
@@ -57,6 +71,8 @@ class ExportError(RuntimeError):
 
 
 def _load(model_dir, task, sequence_length):
+    from . import signatures
+
     from albert_keras.tokenization import AlbertTokenizer
 
     task_info = signatures.get_task(task)
@@ -115,6 +131,8 @@ def export_saved_model(model_dir, out, task, sequence_length=128, name=None, ver
     Returns:
         `Report` (its `results[0].artifact` is the SavedModel folder).
     """
+    from . import quantization, saved_model, verify
+
     model, tokenizer = _load(model_dir, task, sequence_length)
     functions = saved_model.ServingFunctions(model, task, tokenizer, sequence_length,
                                              text_pair=text_pair, top_k=top_k)
@@ -178,6 +196,8 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
     Returns:
         `Report` with one result per mode.
     """
+    from . import quantization, saved_model, signatures, tflite, verify
+
     model, tokenizer = _load(model_dir, task, sequence_length)
     any_length = sequence_length is None
     if any_length:  # verification and calibration text is padded to this length
@@ -232,6 +252,8 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
 
 def _features(functions, batch, num_choices):
     """Token features {ids, mask, segment_ids} (N, ...) of a text batch, via the in-graph tokenizer."""
+    from . import signatures
+
     import tensorflow as tf
 
     if "choices" in batch:

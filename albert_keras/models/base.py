@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from albert_keras.config import AlbertConfig
+from albert_keras.config import AlbertConfig, check_id_range
 
 FEATURE_NAMES = ("input_ids", "attention_mask", "token_type_ids", "position_ids", "head_mask",
                  "inputs_embeds")
@@ -20,22 +20,6 @@ def as_config(config):
     if isinstance(config, str):
         return AlbertConfig.from_preset(config)
     raise TypeError(f"config must be an AlbertConfig, a dict or a preset name, got {type(config)}")
-
-
-def check_id_range(values, what, limit, field):
-    """Raises a ValueError naming the first problem when ids fall outside [0, limit).
-
-    `check_id_range(ids, "token id", 30000, "vocab_size")` raises
-    `token id 30001 >= vocab_size 30000` or `token id -1 < 0`.
-    """
-    array = np.asarray(values)
-    if array.size == 0:
-        return
-    high, low = int(array.max()), int(array.min())
-    if high >= limit:
-        raise ValueError(f"{what} {high} >= {field} {limit}")
-    if low < 0:
-        raise ValueError(f"{what} {low} < 0")
 
 
 class AlbertPreTrainedModel(keras.Model):

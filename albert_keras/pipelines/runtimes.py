@@ -2,15 +2,15 @@
 
 Each runtime has `.config` (an `AlbertConfig`), `.max_length` (the longest sequence it
 takes) and `__call__(features) -> {name: numpy array}`, with transformers' input and
-output names, so a pipeline never knows which one it runs on.
+output names, so a pipeline never knows which one it runs on. TensorFlow is imported
+only by the Keras and SavedModel runtimes: a TFLite file runs with LiteRT alone.
 """
 
 import os
 
 import numpy as np
-import tensorflow as tf
 
-from albert_keras.models.base import check_id_range
+from albert_keras.config import check_id_range
 from albert_keras.pipelines import artifacts
 from albert_keras.tokenization import AlbertTokenizer
 
@@ -80,6 +80,8 @@ class KerasRuntime:
         self.jit_compile = bool(jit_compile)
         self.sequence_bucket = sequence_bucket
         self.traces = 0  # times the forward pass was traced (once, whatever the shapes)
+        import tensorflow as tf
+
         rank = 3 if type(model).__name__ == "AlbertForMultipleChoice" else 2
         spec = tf.TensorSpec([None] * rank, tf.int32)
         self._forward = tf.function(self._call, input_signature=[spec, spec, spec],
@@ -101,6 +103,8 @@ class KerasRuntime:
 
     def __call__(self, features):
         """`features`: dict of int arrays `input_ids`, `attention_mask`, `token_type_ids`."""
+        import tensorflow as tf
+
         arrays = {k: np.asarray(features[k], np.int32) for k in TOKEN_INPUTS}
         check_token_ids(arrays, self.config)
         shape = arrays["input_ids"].shape
@@ -165,6 +169,7 @@ class SavedModelRuntime(_ArtifactRuntime):
     """
 
     def __init__(self, path):
+        import tensorflow as tf
         import tensorflow_text  # noqa: F401 - registers the in-graph tokenizer's ops
 
         self.path = artifacts.saved_model_version(path)
@@ -199,6 +204,8 @@ class SavedModelRuntime(_ArtifactRuntime):
 
     def __call__(self, features):
         """`features`: dict of int arrays (batch, seq) with seq <= `max_length`."""
+        import tensorflow as tf
+
         arrays, width = self._check(features)
         padded = {k: tf.constant(v) for k, v in
                   (arrays if self.any_length else self._pad(arrays)).items()}

@@ -84,14 +84,15 @@ class SquadTask:
     model_class = "AlbertForQuestionAnswering"
 
     def __init__(self, name, data_dir, max_seq_length=384, limit_train=None, limit_eval=None,
-                 train_file=None, dev_file=None, doc_stride=128, version_2_with_negative=False,
-                 **unused):
+                 train_file=None, dev_file=None, doc_stride=128, max_query_length=64,
+                 version_2_with_negative=False, **unused):
         train_file = train_file or _find(data_dir, ["train-v*.json", "train*.json*"])
         dev_file = dev_file or _find(data_dir, ["dev-v*.json", "dev*.json*"])
         if not train_file or not dev_file:
             raise ValueError(f"squad needs train and dev files in {data_dir} "
                              "(or --train-file / --dev-file)")
         self.max_seq_length, self.doc_stride = max_seq_length, doc_stride
+        self.max_query_length = max_query_length
         self.version_2 = version_2_with_negative
         self.train = squad.read_squad(train_file, limit_train)
         self.dev = squad.read_squad(dev_file, limit_eval)
@@ -103,13 +104,14 @@ class SquadTask:
         return {"num_labels": 2}
 
     def train_arrays(self, tokenizer):
-        f = squad.prepare_features(tokenizer, self.train, self.max_seq_length, self.doc_stride)
+        f = squad.prepare_features(tokenizer, self.train, self.max_seq_length, self.doc_stride,
+                                   self.max_query_length)
         return ({k: f[k] for k in squad.FEATURE_KEYS},
                 {"start_positions": f["start_positions"], "end_positions": f["end_positions"]})
 
     def evaluate(self, model, tokenizer, batch_size=64):
         f = squad.prepare_features(tokenizer, self.dev, self.max_seq_length, self.doc_stride,
-                                   training=False)
+                                   self.max_query_length, training=False)
         out = predict(model, {k: f[k] for k in squad.FEATURE_KEYS}, batch_size,
                       keys=("start_logits", "end_logits"))
         predictions, _ = squad.postprocess_predictions(

@@ -125,6 +125,18 @@ class AlbertPipeline:
         self._make = lambda batch_size: albert_keras.pipeline(
             "text-classification", model=str(source), batch_size=batch_size)
         self._pipelines = {}
+        self._pipeline(8)  # the model is read here, so "after load" memory includes it
+
+    def forward(self, input_ids, attention_mask):
+        """Token ids through the runtime `pipeline()` built (memory: the library's own path)."""
+        runtime = next(iter(self._pipelines.values())).runtime
+        return runtime({"input_ids": input_ids, "attention_mask": attention_mask,
+                        "token_type_ids": np.zeros_like(input_ids)})["logits"]
+
+    def _pipeline(self, batch_size):
+        if batch_size not in self._pipelines:
+            self._pipelines[batch_size] = self._make(batch_size)
+        return self._pipelines[batch_size]
 
     def classify(self, sentences, batch_size):
         if batch_size not in self._pipelines:

@@ -153,6 +153,27 @@ def test_fill_mask_command_takes_a_tflite_file(fill_mask, capsys):
     _close(json.loads(capsys.readouterr().out)[0], keras(text, top_k=3))
 
 
+def test_a_tflite_pipeline_runs_without_loading_tensorflow(fill_mask):
+    """`import albert_keras` and a pipeline on a .tflite file need LiteRT only: the same
+    results in a process where TensorFlow and Keras were never imported."""
+    import json
+    import subprocess
+    import sys
+
+    keras, _, tflite = fill_mask
+    text = "the quick brown [MASK] jumps"
+    script = ("import json, sys\n"
+              "import albert_keras\n"
+              f"result = albert_keras.pipeline('fill-mask', model={tflite!r})({text!r}, top_k=3)\n"
+              "print(json.dumps([result, sorted({'tensorflow', 'keras'} & set(sys.modules))]))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result, heavy = json.loads(done.stdout.strip().splitlines()[-1])
+    assert heavy == []
+    _close(result, keras(text, top_k=3))
+
+
 def test_not_an_artifact_is_named(tmp_path):
     bad = tmp_path / "model.tflite"
     bad.write_bytes(b"not a flatbuffer at all")
