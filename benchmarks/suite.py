@@ -6,7 +6,9 @@
 Sections (issue #11):
 1. `dense`: latency at batch 1 (seq 128 and 384) and throughput at batch 8 and 32
    (seq 128) on token ids, with achieved GFLOP/s against the machine's matmul peak
-   measured in the same run;
+   measured in the same run; our TFLite rows run the fixed-length files batch 1 per call
+   (as the Task Library does) and, as `pipeline()` does, the any-length files with the
+   whole batch in one call;
 2. `text`: SST-2 dev sentences to labels, each library the way its documentation
    shows, ours through `albert_keras.pipeline` on Keras, SavedModel and TFLite;
 3. `train`: seconds per fine-tuning step (batch 8 and 32, seq 128, classifier head);
@@ -32,7 +34,9 @@ from benchmarks import report, workload
 from benchmarks.peers import PEERS, is_ours
 
 DENSE = ["albert-keras XLA", "albert-keras", "albert-keras TFLite float32",
-         "albert-keras TFLite dynamic int8", "albert-keras TFLite int8", "keras-hub XLA",
+         "albert-keras TFLite dynamic int8", "albert-keras TFLite int8",
+         "albert-keras pipeline TFLite float32", "albert-keras pipeline TFLite dynamic int8",
+         "keras-hub XLA",
          "keras-hub", "transformers eager", "transformers torch.compile", "ONNX Runtime fp32",
          "ONNX Runtime int8"]
 TEXT = ["albert-keras pipeline Keras", "albert-keras pipeline SavedModel",
