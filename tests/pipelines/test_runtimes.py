@@ -266,3 +266,28 @@ def test_tflite_runs_on_every_core_by_default(fill_mask):
 
     assert cpu_cores() >= 1
     assert TFLiteRuntime(fill_mask[2]).num_threads == cpu_cores()
+
+
+def test_shared_weights_runner_equals_the_classic_interpreter(any_length):
+    """The CompiledModel with XNNPACK's weight cache computes what `Interpreter` does, on a
+    fixed-length file and on an any-length one resized from call to call."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    from albert_keras.pipelines.litert import SharedWeightsRunner
+
+    rng = np.random.default_rng(1)
+    for path, shapes in zip(any_length, (((1, LENGTH),) * 2, ((3, 7), (1, 40), (3, 7)))):
+        with open(path, "rb") as handle:
+            data = handle.read()
+        runner = SharedWeightsRunner(data, num_threads=2)
+        classic = Interpreter(model_content=data, num_threads=2).get_signature_runner()
+        assert {name: sig for name, (sig, _) in runner.inputs.items()} == {
+            name: tuple(d["shape_signature"]) for name, d in classic.get_input_details().items()}
+        for batch, width in shapes:
+            ids = rng.integers(5, 60, (batch, width)).astype(np.int32)
+            feed = {"ids": ids, "mask": np.ones_like(ids), "segment_ids": np.zeros_like(ids)}
+            ours, theirs = runner(**feed), classic(**feed)
+            assert ours.keys() == theirs.keys()
+            for name in ours:
+                assert ours[name].shape == theirs[name].shape
+                np.testing.assert_allclose(ours[name], theirs[name], atol=1e-6)

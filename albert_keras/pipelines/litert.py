@@ -1,0 +1,151 @@
+"""LiteRT's `CompiledModel` with XNNPACK's weight cache: ALBERT's shared weights packed once.
+
+ALBERT applies one layer's weights at every depth, so an exported file has (for
+albert-base) 72 FULLY_CONNECTED ops reading six weight tensors. The classic LiteRT
+`Interpreter` lets XNNPACK pack each op's weights for itself: twelve packed copies of
+the layer, 419 MB peak for a 47 MB float32 file. With the weight cache
+(`xnnpack_weight_cache_path=":memory"`, kept in memory, nothing written to disk) each
+tensor is packed once: 94 MB, at the same speed (measured on this repository's
+benchmark file; `benchmarks`, section memory).
+
+`CompiledModel` does not size outputs after a resize, so outputs are host buffers shaped
+from the file's signature: every dynamic output axis after the batch is the sequence.
+
+Example:
+>>> # runner = SharedWeightsRunner(open("albert-fill-mask-float32.tflite", "rb").read())
+>>> # runner(ids=ids, mask=mask, segment_ids=segments)["logits"].shape  # (1, 128, 30000)
+>>> from albert_keras.pipelines.litert import output_shape
+>>> output_shape((-1, -1, 30000), batch=2, width=9)
+(2, 9, 30000)
+"""
+
+import contextlib
+import ctypes
+import functools
+import os
+import sys
+
+import numpy as np
+
+IN_MEMORY_WEIGHT_CACHE = ":memory"  # XNNPACK's name for a cache that is never written to disk
+_DTYPES = {0: np.float32, 2: np.int32, 4: np.int64, 9: np.int8, 3: np.uint8}  # TensorType
+
+
+def output_shape(signature, batch, width):
+    """The shape of an output whose signature is `signature` for a (batch, width) input."""
+    dims = [batch if i == 0 and d == -1 else (width if d == -1 else d)
+            for i, d in enumerate(signature)]
+    if dims and signature[0] != -1:  # a batch-1 file still returns one row per call
+        dims[0] = batch
+    return tuple(int(d) for d in dims)
+
+
+def signature_tensors(data):
+    """{"inputs" | "outputs": {name: (shape signature, numpy dtype)}} of the main signature."""
+    from ai_edge_litert import schema_py_generated as schema
+
+    model = schema.Model.GetRootAsModel(data, 0)
+    graph, signature = model.Subgraphs(0), model.SignatureDefs(0)
+    found = {}
+    for side, getter, count in (("inputs", signature.Inputs, signature.InputsLength()),
+                                ("outputs", signature.Outputs, signature.OutputsLength())):
+        found[side] = {}
+        for i in range(count):
+            tensor = graph.Tensors(getter(i).TensorIndex())
+            shape = tensor.ShapeSignatureAsNumpy() if tensor.ShapeSignatureLength() else \
+                tensor.ShapeAsNumpy()
+            found[side][getter(i).Name().decode()] = (
+                tuple(int(d) for d in shape), _DTYPES.get(tensor.Type(), np.float32))
+    return found
+
+
+def _flush_c_stdio():
+    try:
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError):  # no C library to reach (not POSIX)
+        pass
+
+
+@contextlib.contextmanager
+def _native_stderr_quiet():
+    """Hides what native code writes to stderr (LiteRT logs every accelerator and vendor
+    plugin it probes, ~20 lines, none of them about this model); Python errors still raise."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real stderr (some notebooks): nothing to hide
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        _flush_c_stdio()  # what LiteRT buffered goes to /dev/null, not out at exit
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+@functools.lru_cache(maxsize=1)
+def _environment():
+    """One LiteRT environment per process, shared by every model."""
+    from ai_edge_litert.environment import Environment, EnvironmentOptions
+
+    import ai_edge_litert
+
+    with _native_stderr_quiet():
+        return Environment.create(options=EnvironmentOptions(
+            runtime_path=os.path.dirname(os.path.abspath(ai_edge_litert.__file__))))
+
+
+class SharedWeightsRunner:
+    """Runs a .tflite file's main signature on the CPU, its weights packed once.
+
+    Args:
+        data: bytes. The .tflite file.
+        num_threads: int. CPU threads.
+
+    `inputs` / `outputs`: {name: (shape signature, dtype)}; calling it with numpy
+    arrays by input name returns {output name: numpy array}, resizing dynamic inputs.
+    """
+
+    def __init__(self, data, num_threads):
+        from ai_edge_litert.compiled_model import CompiledModel
+        from ai_edge_litert.cpu_options import CpuOptions
+        from ai_edge_litert.options import Options
+
+        tensors = signature_tensors(data)
+        self.inputs, self.outputs = tensors["inputs"], tensors["outputs"]
+        options = Options(cpu_options=CpuOptions(
+            num_threads=num_threads, xnnpack_weight_cache_path=IN_MEMORY_WEIGHT_CACHE))
+        with _native_stderr_quiet():
+            self._model = CompiledModel.from_buffer(bytes(data), environment=_environment(),
+                                                    options=options)
+        self._key = next(iter(self._model.get_signature_list()))
+        self._shape = None
+        self._first_call = True
+
+    def __call__(self, **arrays):
+        from ai_edge_litert.tensor_buffer import TensorBuffer
+
+        shape = next(iter(arrays.values())).shape
+        if shape != self._shape:
+            for name, (signature, _) in self.inputs.items():
+                if -1 in signature:
+                    self._model.resize_input_tensor_by_name(self._key, name, list(shape))
+            self._shape = shape
+        # LiteRT sets up its buffer environment (and logs it) at the first buffer made.
+        with _native_stderr_quiet() if self._first_call else contextlib.nullcontext():
+            inputs = {}
+            for name, (_, dtype) in self.inputs.items():
+                inputs[name] = self._model.create_input_buffer_by_name(self._key, name)
+                inputs[name].write(np.ascontiguousarray(arrays[name], dtype).ravel())
+            shapes = {name: output_shape(signature, shape[0], shape[-1])
+                      for name, (signature, _) in self.outputs.items()}
+            outputs = {name: TensorBuffer.create_from_host_memory(np.zeros(shapes[name], dtype))
+                       for name, (_, dtype) in self.outputs.items()}
+        self._first_call = False
+        self._model.run_by_name(self._key, inputs, outputs)
+        return {name: buffer.read(int(np.prod(shapes[name])), self.outputs[name][1])
+                .reshape(shapes[name]) for name, buffer in outputs.items()}
