@@ -3,7 +3,8 @@
 - `base`: Pipeline, tokenization + length-sorted batching + runtime, written once.
 - `runtimes`: KerasRuntime (one tf.function, no retracing per shape; XLA with bucketed
   shapes on request), SavedModelRuntime (the export's token-id signature), TFLiteRuntime
-  (LiteRT, row by row at the file's fixed length, or at each row's own length).
+  (LiteRT, row by row at the file's fixed length, or the whole batch at its own length).
+- `litert`: LiteRT's CompiledModel with XNNPACK's weight cache (the shared layer packed once).
 - `artifacts`: what an exported SavedModel / TFLite file records (task, tokenizer, labels, config).
 - `fill_mask`, `text_classification`, `token_classification`, `question_answering`,
   `feature_extraction`: one pipeline each.
