@@ -108,6 +108,14 @@ class SharedWeightsRunner:
 
     `inputs` / `outputs`: {name: (shape signature, dtype)}; calling it with numpy
     arrays by input name returns {output name: numpy array}, resizing dynamic inputs.
+
+    Example:
+    >>> # runner = SharedWeightsRunner(open("model.tflite", "rb").read(), num_threads=2)
+    >>> # runner(ids=ids, mask=mask, segment_ids=segments)  # {"probability": (1, 2) array}
+    >>> SharedWeightsRunner(b"not a model", num_threads=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: not a TFLite flatbuffer (file identifier TFL3 missing)
     """
 
     def __init__(self, data, num_threads):
@@ -115,6 +123,8 @@ class SharedWeightsRunner:
         from ai_edge_litert.cpu_options import CpuOptions
         from ai_edge_litert.options import Options
 
+        if len(data) < 8 or bytes(data[4:8]) != b"TFL3":
+            raise ValueError("not a TFLite flatbuffer (file identifier TFL3 missing)")
         tensors = signature_tensors(data)
         self.inputs, self.outputs = tensors["inputs"], tensors["outputs"]
         options = Options(cpu_options=CpuOptions(
