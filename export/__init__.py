@@ -32,21 +32,6 @@ __all__ = [
 ]
 logger = logging.getLogger(__name__)
 
-
-def __getattr__(name):
-    """`TASKS` and `MODES`, and the submodules, imported on first use: reading a TFLite
-    file's metadata (`albert_keras.export.metadata`) needs no TensorFlow."""
-    import importlib
-
-    if name in ("TASKS", "MODES"):
-        from . import quantization, signatures
-
-        value = tuple(signatures.TASKS if name == "TASKS" else quantization.MODES)
-        globals()[name] = value
-        return value
-    if name in ("quantization", "saved_model", "signatures", "tflite", "verify", "cli"):
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 ANY_LENGTH_VERIFIED = 128  # token length an any-length TFLite file is verified at
 
 # Used when no texts are given: ordinary English sentences (verification and calibration).
@@ -62,6 +47,22 @@ DEFAULT_TEXTS = (
 )
 
 
+def __getattr__(name):
+    """`TASKS` and `MODES`, and the submodules, imported on first use: reading a TFLite
+    file's metadata (`albert_keras.export.metadata`) needs no TensorFlow."""
+    import importlib
+
+    if name in ("TASKS", "MODES"):
+        from . import quantization, signatures
+
+        value = tuple(signatures.TASKS if name == "TASKS" else quantization.MODES)
+        globals()[name] = value
+        return value
+    if name in ("quantization", "saved_model", "signatures", "tflite", "verify", "cli"):
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 class ExportError(RuntimeError):
     """An exported artifact failed its own verification; `.report` has the figures."""
 
@@ -71,9 +72,9 @@ class ExportError(RuntimeError):
 
 
 def _load(model_dir, task, sequence_length):
-    from . import signatures
-
     from albert_keras.tokenization import AlbertTokenizer
+
+    from . import signatures
 
     task_info = signatures.get_task(task)
     if not os.path.isfile(os.path.join(model_dir, "spiece.model")):
@@ -252,9 +253,9 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
 
 def _features(functions, batch, num_choices):
     """Token features {ids, mask, segment_ids} (N, ...) of a text batch, via the in-graph tokenizer."""
-    from . import signatures
-
     import tensorflow as tf
+
+    from . import signatures
 
     if "choices" in batch:
         batch["choices"] = [(c + [""] * num_choices)[:num_choices] for c in batch["choices"]]

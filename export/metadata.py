@@ -13,11 +13,9 @@ import zipfile
 
 import flatbuffers
 import numpy as np
-from flatbuffers import table as fb_table
-# LiteRT's copies of the TFLite schema and its object-API helpers: no TensorFlow needed to
-# read (or write) metadata, so a pipeline on a .tflite file runs without loading it.
-from ai_edge_litert import schema_py_generated as schema
+from ai_edge_litert import schema_py_generated as schema  # LiteRT's copy: no TensorFlow needed
 from ai_edge_litert.tools import flatbuffer_utils
+from flatbuffers import table as fb_table
 
 METADATA_NAME = "TFLITE_METADATA"
 FILE_IDENTIFIER = b"M001"

@@ -1,7 +1,6 @@
 """AlbertPreTrainedModel: the transformers call convention, output packing, Keras citizenship, I/O."""
 
 import keras
-import numpy as np
 import tensorflow as tf
 from keras import ops
 

@@ -90,9 +90,8 @@ def _native_stderr_quiet():
 @functools.lru_cache(maxsize=1)
 def _environment():
     """One LiteRT environment per process, shared by every model."""
-    from ai_edge_litert.environment import Environment, EnvironmentOptions
-
     import ai_edge_litert
+    from ai_edge_litert.environment import Environment, EnvironmentOptions
 
     with _native_stderr_quiet():
         return Environment.create(options=EnvironmentOptions(
