@@ -70,6 +70,8 @@ def add_finetune_arguments(parser):
     parser.add_argument("--limit-train", type=int, help="first N training examples")
     parser.add_argument("--limit-eval", type=int, help="first N dev examples")
     parser.add_argument("--doc-stride", type=int, default=128, help="squad window overlap")
+    parser.add_argument("--max-query-length", type=int, default=64,
+                        help="squad question tokens kept (lower it for short windows)")
     parser.add_argument("--version-2-with-negative", action="store_true", help="SQuAD v2.0")
 
 
@@ -171,6 +173,7 @@ def _run_finetune(args):
         seed=args.seed, verbose=2 if args.quiet else "auto", clipnorm=args.clipnorm or None,
         train_file=args.train_file,
         dev_file=args.dev_file, doc_stride=args.doc_stride,
+        max_query_length=args.max_query_length,
         version_2_with_negative=args.version_2_with_negative)
     print(f"strategy: {result['strategy']}")
     print(f"{args.task} dev: " + ", ".join(f"{k} {v:.4f}" for k, v in result["metrics"].items()

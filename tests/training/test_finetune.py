@@ -59,3 +59,22 @@ def test_every_task_family_trains_and_scores(task, files, expected, spiece_path,
     losses = result["history"]["loss"]
     assert np.isfinite(losses).all() and losses[-1] < losses[0] + 1e-3
     assert (tmp_path / "curves.png").exists()
+
+
+def test_squad_short_windows_need_a_shorter_question_budget(tokenizer):
+    """At 32 tokens a 64-token question budget leaves no room for context; `max_query_length`
+    (`--max-query-length`) cuts questions so every window keeps some of the passage."""
+    from albert_keras.training.tasks import load_task
+
+    path = str(DATA / "squad_v1.1" / "dev_sample.json")
+    kwargs = dict(train_file=path, dev_file=path, limit_train=40, max_seq_length=32,
+                  doc_stride=4)
+    with pytest.raises(ValueError, match="must be smaller than the .* tokens left per window"):
+        load_task("squad", None, **kwargs).train_arrays(tokenizer)
+    features, labels = load_task("squad", None, max_query_length=8,
+                                 **kwargs).train_arrays(tokenizer)
+    real = features["attention_mask"] == 1
+    question_tokens = ((features["token_type_ids"] == 0) & real).sum(1) - 2  # [CLS], [SEP]
+    context_tokens = ((features["token_type_ids"] == 1) & real).sum(1)
+    assert question_tokens.max() == 8 and context_tokens.min() > 0
+    assert (labels["start_positions"] > 0).any()
