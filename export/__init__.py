@@ -19,6 +19,7 @@ import numpy as np
 from albert_keras.checkpoints.atomic import atomic_directory, atomic_write_bytes
 
 from . import metadata
+from .names import MODES, TASKS
 from .report import ArtifactResult, Report
 
 __all__ = [
@@ -48,16 +49,10 @@ DEFAULT_TEXTS = (
 
 
 def __getattr__(name):
-    """`TASKS` and `MODES`, and the submodules, imported on first use: reading a TFLite
-    file's metadata (`albert_keras.export.metadata`) needs no TensorFlow."""
+    """The submodules that need TensorFlow, imported on first use: reading a TFLite file's
+    metadata (`albert_keras.export.metadata`) or listing `TASKS` needs no TensorFlow."""
     import importlib
 
-    if name in ("TASKS", "MODES"):
-        from . import quantization, signatures
-
-        value = tuple(signatures.TASKS if name == "TASKS" else quantization.MODES)
-        globals()[name] = value
-        return value
     if name in ("quantization", "saved_model", "signatures", "tflite", "verify", "cli"):
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from . import quantization, signatures
+from . import names
 
 
 def add_parser(subparsers):
@@ -16,7 +16,7 @@ def add_parser(subparsers):
         sub = kinds.add_parser(kind, help=help_text)
         sub.add_argument("model_dir", help="hub-layout folder: config.json, weights, spiece.model")
         sub.add_argument("out", help="output folder")
-        sub.add_argument("--task", required=True, choices=sorted(signatures.TASKS))
+        sub.add_argument("--task", required=True, choices=sorted(names.TASKS))
         sub.add_argument("--sequence-length", type=int, default=128)
         sub.add_argument("--texts", help="text file for verification: one example per line "
                          "(pairs: tab-separated; multiple choice: prompt<TAB>choice<TAB>...)")
@@ -29,7 +29,7 @@ def add_parser(subparsers):
                        help="text-classification on sentence pairs")
     lite = kinds.choices["tflite"]
     lite.add_argument("--quantize", default="float32",
-                      choices=list(quantization.MODES) + ["all"])
+                      choices=list(names.MODES) + ["all"])
     lite.add_argument("--num-choices", type=int, default=2)
     lite.add_argument("--calibration-texts", help="text file for int8/int16x8 calibration")
     lite.add_argument("--latency-runs", type=int, default=10)

@@ -25,6 +25,13 @@ def test_add_parser_options():
     assert (args.format, args.version, args.sequence_length) == ("saved-model", 3, 128)
 
 
+def test_listed_names_are_the_tasks_and_modes_the_export_has():
+    from albert_keras.export import names, quantization, signatures
+
+    assert names.TASKS == tuple(signatures.TASKS)
+    assert names.MODES == tuple(quantization.MODES)
+
+
 def test_missing_tokenizer_is_a_clear_error(tmp_path, capsys):
     code = cli.main(["tflite", str(tmp_path), str(tmp_path / "out"), "--task",
                      "text-classification"])

@@ -172,6 +172,17 @@ def test_a_tflite_pipeline_runs_without_loading_tensorflow(fill_mask):
     result, heavy = json.loads(done.stdout.strip().splitlines()[-1])
     assert heavy == []
     _close(result, keras(text, top_k=3))
+    # The command line too: building its parser lists the export's tasks without TensorFlow.
+    script = ("import sys\n"
+              "from albert_keras.cli import main\n"
+              f"main(['fill-mask', '--model', {tflite!r}, '--top-k', '3', '--json', {text!r}])\n"
+              "print(sorted({'tensorflow', 'keras'} & set(sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    *printed, heavy = done.stdout.strip().splitlines()
+    assert heavy == "[]"
+    _close(json.loads("\n".join(printed))[0], keras(text, top_k=3))
 
 
 def test_not_an_artifact_is_named(tmp_path):

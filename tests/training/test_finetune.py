@@ -67,8 +67,8 @@ def test_squad_short_windows_need_a_shorter_question_budget(tokenizer):
     from albert_keras.training.tasks import load_task
 
     path = str(DATA / "squad_v1.1" / "dev_sample.json")
-    kwargs = dict(train_file=path, dev_file=path, limit_train=40, max_seq_length=32,
-                  doc_stride=4)
+    kwargs = {"train_file": path, "dev_file": path, "limit_train": 40, "max_seq_length": 32,
+              "doc_stride": 4}
     with pytest.raises(ValueError, match="must be smaller than the .* tokens left per window"):
         load_task("squad", None, **kwargs).train_arrays(tokenizer)
     features, labels = load_task("squad", None, max_query_length=8,
