@@ -16,6 +16,10 @@ Package index:
 - `training/`: pretrain / finetune on model.fit, LAMB/AdamW schedules, tf.distribute strategies, CLI.
 - `pipelines/`: fill-mask, classification, NER, QA, feature extraction (transformers' `pipeline()`).
 
+`import albert_keras` is light: each public name loads its module on first use, and a
+pipeline on a `.tflite` file (or `albert-keras classify --model x.tflite`) runs on LiteRT
+without importing TensorFlow at all.
+
 TensorFlow runs its oneDNN kernels by default only on CPUs with AVX-512 or newer. On x86 CPUs
 without them, importing albert_keras before TensorFlow turns them on (`TF_ENABLE_ONEDNN_OPTS=1`):
 ALBERT's `fit` step runs 10-16% faster with them (README.md, Speed). A value you set
