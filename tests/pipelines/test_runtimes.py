@@ -153,36 +153,38 @@ def test_fill_mask_command_takes_a_tflite_file(fill_mask, capsys):
     _close(json.loads(capsys.readouterr().out)[0], keras(text, top_k=3))
 
 
-def test_a_tflite_pipeline_runs_without_loading_tensorflow(fill_mask):
-    """`import albert_keras` and a pipeline on a .tflite file need LiteRT only: the same
-    results in a process where TensorFlow and Keras were never imported."""
-    import json
+def _run_without_tensorflow(code):
+    """Runs `code` in a fresh process; (its printed lines, the heavy modules it imported)."""
     import subprocess
     import sys
 
-    keras, _, tflite = fill_mask
-    text = "the quick brown [MASK] jumps"
-    script = ("import json, sys\n"
-              "import albert_keras\n"
-              f"result = albert_keras.pipeline('fill-mask', model={tflite!r})({text!r}, top_k=3)\n"
-              "print(json.dumps([result, sorted({'tensorflow', 'keras'} & set(sys.modules))]))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=300, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
-    result, heavy = json.loads(done.stdout.strip().splitlines()[-1])
-    assert heavy == []
-    _close(result, keras(text, top_k=3))
-    # The command line too: building its parser lists the export's tasks without TensorFlow.
-    script = ("import sys\n"
-              "from albert_keras.cli import main\n"
-              f"main(['fill-mask', '--model', {tflite!r}, '--top-k', '3', '--json', {text!r}])\n"
-              "print(sorted({'tensorflow', 'keras'} & set(sys.modules)))\n")
+    script = f"import sys\n{code}\nprint(sorted({{'tensorflow', 'keras'}} & set(sys.modules)))\n"
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     *printed, heavy = done.stdout.strip().splitlines()
+    return printed, heavy
+
+
+def test_a_tflite_pipeline_runs_without_loading_tensorflow(fill_mask):
+    """`import albert_keras`, a pipeline on a .tflite file and the command line on one need
+    LiteRT only: the same results in a process that never imported TensorFlow or Keras."""
+    import json
+
+    keras, _, tflite = fill_mask
+    text = "the quick brown [MASK] jumps"
+    expected = keras(text, top_k=3)
+    printed, heavy = _run_without_tensorflow(
+        "import json, albert_keras\n"
+        f"print(json.dumps(albert_keras.pipeline('fill-mask', model={tflite!r})({text!r}, top_k=3)))")
     assert heavy == "[]"
-    _close(json.loads("\n".join(printed))[0], keras(text, top_k=3))
+    _close(json.loads(printed[-1]), expected)
+    # The command line builds its parser (the export's task names too) without TensorFlow.
+    printed, heavy = _run_without_tensorflow(
+        "from albert_keras.cli import main\n"
+        f"main(['fill-mask', '--model', {tflite!r}, '--top-k', '3', '--json', {text!r}])")
+    assert heavy == "[]"
+    _close(json.loads("\n".join(printed))[0], expected)
 
 
 def test_not_an_artifact_is_named(tmp_path):
