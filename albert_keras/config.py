@@ -1,4 +1,5 @@
-"""`AlbertConfig`: transformers' field names and defaults, validation, `config.json` I/O."""
+"""`AlbertConfig`: transformers' field names and defaults, validation, `config.json` I/O;
+`check_id_range`: token and token-type ids against the config's vocabularies."""
 
 import dataclasses
 import json
