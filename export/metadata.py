@@ -124,16 +124,21 @@ def populate(model_bytes, metadata, files):
     return out.getvalue()
 
 
+def signature_entries(model_bytes):
+    """(main subgraph, {"inputs" | "outputs": {name: tensor index}}) of the main signature."""
+    model = schema.Model.GetRootAsModel(model_bytes, 0)
+    signature = model.SignatureDefs(0)
+    entries = {side: {getter(i).Name().decode(): getter(i).TensorIndex() for i in range(count)}
+               for side, getter, count in (
+                   ("inputs", signature.Inputs, signature.InputsLength()),
+                   ("outputs", signature.Outputs, signature.OutputsLength()))}
+    return model.Subgraphs(0), entries
+
+
 def io_names(model_bytes):
     """(input names, output names) of the main signature, in subgraph tensor order."""
-    model = schema.Model.GetRootAsModel(model_bytes, 0)
-    graph = model.Subgraphs(0)
-    signature = model.SignatureDefs(0)
-    by_index = {}
-    for getter, count in ((signature.Inputs, signature.InputsLength()),
-                          (signature.Outputs, signature.OutputsLength())):
-        for i in range(count):
-            by_index[getter(i).TensorIndex()] = getter(i).Name().decode()
+    graph, entries = signature_entries(model_bytes)
+    by_index = {index: name for side in entries.values() for name, index in side.items()}
     inputs = [by_index[graph.Inputs(i)] for i in range(graph.InputsLength())]
     outputs = [by_index[graph.Outputs(i)] for i in range(graph.OutputsLength())]
     return inputs, outputs

@@ -32,30 +32,28 @@ _DTYPES = {0: np.float32, 2: np.int32, 4: np.int64, 9: np.int8, 3: np.uint8}  # 
 
 
 def output_shape(signature, batch, width):
-    """The shape of an output whose signature is `signature` for a (batch, width) input."""
-    dims = [batch if i == 0 and d == -1 else (width if d == -1 else d)
-            for i, d in enumerate(signature)]
-    if dims and signature[0] != -1:  # a batch-1 file still returns one row per call
-        dims[0] = batch
-    return tuple(int(d) for d in dims)
+    """The shape of an output whose signature is `signature` for a (batch, width) input:
+    one row per input row (a batch-1 file is called row by row), and every other dynamic
+    axis is the sequence."""
+    return (int(batch), *(int(width if d == -1 else d) for d in signature[1:]))
 
 
 def signature_tensors(data):
     """{"inputs" | "outputs": {name: (shape signature, numpy dtype)}} of the main signature."""
-    from ai_edge_litert import schema_py_generated as schema
+    from albert_keras.export.metadata import signature_entries
 
-    model = schema.Model.GetRootAsModel(data, 0)
-    graph, signature = model.Subgraphs(0), model.SignatureDefs(0)
+    graph, entries = signature_entries(data)
     found = {}
-    for side, getter, count in (("inputs", signature.Inputs, signature.InputsLength()),
-                                ("outputs", signature.Outputs, signature.OutputsLength())):
+    for side, names in entries.items():
         found[side] = {}
-        for i in range(count):
-            tensor = graph.Tensors(getter(i).TensorIndex())
-            shape = tensor.ShapeSignatureAsNumpy() if tensor.ShapeSignatureLength() else \
-                tensor.ShapeAsNumpy()
-            found[side][getter(i).Name().decode()] = (
-                tuple(int(d) for d in shape), _DTYPES.get(tensor.Type(), np.float32))
+        for name, index in names.items():
+            tensor = graph.Tensors(index)
+            if tensor.Type() not in _DTYPES:
+                raise ValueError(f"{side[:-1]} {name!r} has TFLite tensor type {tensor.Type()}, "
+                                 f"which this runner does not read")
+            shape = (tensor.ShapeSignatureAsNumpy() if tensor.ShapeSignatureLength()
+                     else tensor.ShapeAsNumpy())
+            found[side][name] = (tuple(int(d) for d in shape), _DTYPES[tensor.Type()])
     return found
 
 

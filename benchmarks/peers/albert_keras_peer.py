@@ -139,7 +139,5 @@ class AlbertPipeline:
         return self._pipelines[batch_size]
 
     def classify(self, sentences, batch_size):
-        if batch_size not in self._pipelines:
-            self._pipelines[batch_size] = self._make(batch_size)
-        classifier = self._pipelines[batch_size]
+        classifier = self._pipeline(batch_size)
         return _label_ids(classifier(sentences), classifier.config.id2label)
