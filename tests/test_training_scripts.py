@@ -36,7 +36,9 @@ def test_card_command_parses_and_names_the_shipped_settings(model, script):
 def test_pretraining_command_line_round_trips():
     module = _script("train_albert_tiny")
     parser = module.build_parser()
-    for argv in (["--xla", "--steps", "7"], ["--steps", "7", "--corpus", "a.gz", "b.gz"]):
+    for argv in (["--xla", "--steps", "7"], ["--steps", "7", "--corpus", "a.gz", "b.gz"],
+                 ["--mixed-precision", "bfloat16", "--dupe-factor", "2",
+                  "--masked-lm-prob", "0.2"]):
         args = parser.parse_args(argv)
         again = parser.parse_args(shlex.split(module.command_line(args))[2:])
         assert vars(again) == dict(vars(args), work=again.work)
