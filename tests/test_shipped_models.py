@@ -93,3 +93,42 @@ def test_pretrained_model_uses_context_on_held_out_text_as_the_card_says():
     assert facts["eval_after"]["mlm_loss"] < facts["eval_before"]["mlm_loss"] - 2.0
     card = _read(os.path.join(ASSETS, "albert-tiny-en", "README.md"))
     assert f"{facts['held_out_masked_tokens']['accuracy']:.3f}" in card
+
+
+def test_fill_mask_hit_rates_are_what_the_card_says():
+    """Re-runs the card's fill-mask study (one single-piece word masked in each of 200
+    held-out sentences) through the pipeline: same first choices, same hit rates."""
+    from albert_keras.tokenization import AlbertTokenizer
+
+    facts = _facts("albert-tiny-en")
+    rows, hits = facts["fill_mask_examples"], facts["fill_mask_hits"]
+    assert len(rows) == hits["sentences"] >= 200
+    tokenizer = AlbertTokenizer.from_pretrained("albert-tiny-en")
+    assert all(len(tokenizer.tokenize(r["answer"])) == 1 for r in rows)  # nameable by one [MASK]
+    fill = pipeline("fill-mask", "albert-tiny-en", batch_size=64)
+    top5 = [[t["token_str"] for t in top] for top in fill([r["text"] for r in rows], top_k=5)]
+    same_first = np.mean([t[0] == r["top5"][0][0] for t, r in zip(top5, rows)])
+    assert same_first >= 0.99, same_first
+    top1 = np.mean([t[0] == r["answer"] for t, r in zip(top5, rows)])
+    in_top5 = np.mean([r["answer"] in t for t, r in zip(top5, rows)])
+    assert abs(top1 - hits["top1"]) <= 0.01 and abs(in_top5 - hits["top5"]) <= 0.01
+    assert in_top5 > top1 > 0
+    card = _read(os.path.join(ASSETS, "albert-tiny-en", "README.md"))
+    assert f"{hits['top5']:.1%}" in card
+
+
+def test_fill_mask_is_sensible_on_hand_written_sentences():
+    """Sentences in no corpus document, whose masked word the context settles: the shipped
+    model's first choice is that word (the previous shipped model, at 2.2x the context-free
+    guess, had only "university" first). The card shows these and the model's misses."""
+    fill = pipeline("fill-mask", "albert-tiny-en")
+    months = {"january", "february", "march", "april", "may", "june", "july", "august",
+              "september", "october", "november", "december"}
+    first = {text: fill(text, top_k=1)[0]["token_str"] for text in (
+        "He studied law at the [MASK] of Oxford.", "The church was built in the 12th [MASK].",
+        "The film was released in [MASK] 2015.")}
+    assert first["He studied law at the [MASK] of Oxford."] == "university", first
+    assert first["The church was built in the 12th [MASK]."] == "century", first
+    assert first["The film was released in [MASK] 2015."] in months, first
+    probes = _facts("albert-tiny-en")["probes"]
+    assert {p["text"]: p["top5"][0][0] for p in probes if p["text"] in first} == first
