@@ -66,6 +66,12 @@ def test_pretraining_script_runs_both_stages_and_writes_the_card(tmp_path):
     assert facts["eval_after"] == facts["stages"][1]["eval_after"]
     card = (output / "README.md").read_text(encoding="utf-8")
     assert "then 2 more steps from those weights, peak 0.001" in card
+    hits = facts["fill_mask_hits"]  # the study keeps every row; the card shows 8
+    assert hits["sentences"] == len(facts["fill_mask_examples"]) > 0
+    assert 0 <= hits["top1"] <= hits["top5"] <= 1
+    assert [p["text"] for p in facts["probes"]] == list(module.PROBES)
+    assert all(p["text"] in card for p in facts["probes"])
+    assert "(each document masked 2 times, differently)" in card  # the default dupe factor
     args = module.build_parser().parse_args(shlex.split(facts["command"])[2:])
     assert (args.continue_steps, args.continue_learning_rate) == (2, 0.001)
     from safetensors.numpy import load_file
