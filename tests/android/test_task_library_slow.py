@@ -57,7 +57,11 @@ QA_MODES = ("float32", "dynamic")
 QA_PAIRS = 100
 QUANTIZED_SENTENCES = 300
 # Bounds on |Task Library probability - Keras pipeline probability| where both tokenize alike.
-SCORE_ATOL = {"float32": 1e-5, "float16": 5e-3, "dynamic": 5e-2}
+# The quantized modes differ by their quantization error, which the export measures too: for
+# dynamic range, 7.6e-2 on the shipped classifier both in the Task Library here and in LiteRT in
+# the export's report (tests/export/test_shipped_classifier_slow.py; 1.1e-2 for the classifier
+# shipped before 2026-11-24).
+SCORE_ATOL = {"float32": 1e-5, "float16": 5e-3, "dynamic": 0.1}
 # Share of equal labels over all sentences (the 2.3% tokenized differently included).
 MIN_LABEL_AGREEMENT = {"float32": 0.985, "float16": 0.985, "dynamic": 0.97}
 # Share of questions where the Task Library's answer equals its rule on the Keras logits.
