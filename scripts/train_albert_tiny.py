@@ -87,7 +87,9 @@ def fill_mask_study(model_dir, documents, count=200, seed=1):
     """Held-out sentences with one word masked, the model's top 5 for each, and hit rates.
 
     The masked word is one the vocabulary holds as a single piece, so a single `[MASK]`
-    can name it. Returns `{"examples": rows, "top1": share, "top5": share}`.
+    can name it. Returns `{"examples": rows, "top1": share, "top5": share,
+    "word_like_first": share}`: how often the word is the first choice, is in the top 5,
+    and how often the first choice is itself `word_like`.
     """
     from albert_keras.pipelines import pipeline
 
@@ -112,11 +114,11 @@ def fill_mask_study(model_dir, documents, count=200, seed=1):
     rows = [{"text": text, "answer": answer,
              "top5": [(r["token_str"], round(r["score"], 3)) for r in top]}
             for text, answer, top in zip(masked, answers, fill(masked, top_k=5))]
-    ranks = [[t for t, _ in r["top5"]].index(r["answer"]) if r["answer"] in
-             [t for t, _ in r["top5"]] else 5 for r in rows]
-    return {"examples": rows, "top1": float(np.mean([k == 0 for k in ranks])),
-            "top5": float(np.mean([k < 5 for k in ranks])),
-            "word_like_first": float(np.mean([word_like(r["top5"][0][0]) for r in rows]))}
+    tops = [[t for t, _ in r["top5"]] for r in rows]
+    return {"examples": rows,
+            "top1": float(np.mean([t[0] == r["answer"] for t, r in zip(tops, rows)])),
+            "top5": float(np.mean([r["answer"] in t for t, r in zip(tops, rows)])),
+            "word_like_first": float(np.mean([word_like(t[0]) for t in tops]))}
 
 
 def word_like(token):
