@@ -83,18 +83,15 @@ def read_mark(work, name):
         return json.load(handle)
 
 
-def fill_mask_study(model_dir, documents, count=200, seed=1):
-    """Held-out sentences with one word masked, the model's top 5 for each, and hit rates.
+def fill_mask_study(fill, documents, count=200, seed=1):
+    """Held-out sentences with one word masked, `fill`'s top 5 for each, and hit rates.
 
     The masked word is one the vocabulary holds as a single piece, so a single `[MASK]`
     can name it. Returns `{"examples": rows, "top1": share, "top5": share,
     "word_like_first": share}`: how often the word is the first choice, is in the top 5,
     and how often the first choice is itself `word_like`.
     """
-    from albert_keras.pipelines import pipeline
-
     rng = np.random.default_rng(seed)
-    fill = pipeline("fill-mask", model_dir, batch_size=64)
     sentences = [s for d in documents for s in d if 40 <= len(s) <= 110 and s[-1] == "."]
     masked, answers = [], []
     for index in rng.choice(len(sentences), min(4 * count, len(sentences)), replace=False):
@@ -126,11 +123,8 @@ def word_like(token):
     return token.isalpha() and len(token) > 3
 
 
-def probe(model_dir):
+def probe(fill):
     """The model's top 5 for each of PROBES."""
-    from albert_keras.pipelines import pipeline
-
-    fill = pipeline("fill-mask", model_dir)
     return [{"text": text, "top5": [(r["token_str"], round(r["score"], 3)) for r in top]}
             for text, top in zip(PROBES, fill(list(PROBES), top_k=5))]
 
@@ -227,12 +221,17 @@ def precision(facts):
     return f", {kind} mixed precision with float32 weights" if kind else ""
 
 
+def top5_cell(top5):
+    """A table cell of (token, score) pairs: `university (0.87), college (0.02), ...`."""
+    return ", ".join(f"{token} ({score:.2f})" for token, score in top5)
+
+
 def write_card(output, facts):
     """The model card (README.md) from the measured facts."""
     examples = "\n".join(
-        f"| {r['text']} | {r['answer']} | {', '.join(f'{t} ({s:.2f})' for t, s in r['top5'])} |"
+        f"| {r['text']} | {r['answer']} | {top5_cell(r['top5'])} |"
         for r in facts["fill_mask_examples"][:CARD_EXAMPLES])
-    probes = "\n".join(f"| {r['text']} | {', '.join(f'{t} ({s:.2f})' for t, s in r['top5'])} |"
+    probes = "\n".join(f"| {r['text']} | {top5_cell(r['top5'])} |"
                        for r in facts.get("probes", []))
     arch = facts["architecture"]
     masked = facts["held_out_masked_tokens"]
@@ -358,6 +357,7 @@ def main(argv=None):
 
     from albert_keras import AlbertConfig
     from albert_keras.data.pretraining import write_pretraining_shards
+    from albert_keras.pipelines import pipeline
     from albert_keras.tokenization import AlbertTokenizer
     from albert_keras.training.pretrain import pretrain
 
@@ -408,6 +408,7 @@ def main(argv=None):
     for name in ("config.json", "model.safetensors", "spiece.model"):
         shutil.copy(os.path.join(model_dir, name), os.path.join(args.output, name))
     weights = os.path.getsize(os.path.join(args.output, "model.safetensors"))
+    fill = pipeline("fill-mask", args.output, batch_size=64)
     facts = {
         "architecture": ARCHITECTURE, "vocab_size": tokenizer.vocab_size,
         "parameters": weights // 4, "weights_mb": weights / 2**20,
@@ -422,8 +423,8 @@ def main(argv=None):
                    for r in runs],
         "train_minutes": sum(r["seconds"] for r in runs) / 60,
         "eval_before": runs[0]["eval_before"], "eval_after": runs[-1]["eval_after"],
-        **fill_mask_facts(fill_mask_study(args.output, held_docs)),
-        "probes": probe(args.output),
+        **fill_mask_facts(fill_mask_study(fill, held_docs)),
+        "probes": probe(fill),
         "held_out_masked_tokens": held_out_masked_tokens(args.output, held_docs, train_docs),
         "command": command_line(args),
     }
