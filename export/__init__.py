@@ -66,6 +66,14 @@ class ExportError(RuntimeError):
         self.report = report
 
 
+def _model_folder(model_dir):
+    """`model_dir`, or the bundled folder when it names a shipped model (`albert-tiny-en-sst2`)."""
+    from albert_keras.shipped import shipped_path
+
+    model_dir = os.fspath(model_dir)
+    return model_dir if os.path.isdir(model_dir) else shipped_path(model_dir) or model_dir
+
+
 def _load(model_dir, task, sequence_length):
     from albert_keras.tokenization import AlbertTokenizer
 
@@ -112,7 +120,8 @@ def export_saved_model(model_dir, out, task, sequence_length=128, name=None, ver
     `VERSION/assets.extra/`.
 
     Args:
-        model_dir: str. Folder with config.json, model weights and spiece.model.
+        model_dir: str. Folder with config.json, model weights and spiece.model, or the
+            name of a model shipped with albert-keras (`albert-tiny-en-sst2`).
         out: str. Model base folder; the SavedModel goes to `out/name/version`.
         task: str. One of `TASKS` (transformers pipeline names).
         sequence_length: int. Token length (pad/truncate). Defaults to 128.
@@ -129,6 +138,7 @@ def export_saved_model(model_dir, out, task, sequence_length=128, name=None, ver
     """
     from . import quantization, saved_model, verify
 
+    model_dir = _model_folder(model_dir)
     model, tokenizer = _load(model_dir, task, sequence_length)
     functions = saved_model.ServingFunctions(model, task, tokenizer, sequence_length,
                                              text_pair=text_pair, top_k=top_k)
@@ -174,7 +184,8 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
     report `albert-<task>-any-length-report.json`. The Task Library needs a fixed length.
 
     Args:
-        model_dir: str. Folder with config.json, weights and spiece.model.
+        model_dir: str. Folder with config.json, weights and spiece.model, or the name of a
+            model shipped with albert-keras (`albert-tiny-en-squad`).
         out: str. Output folder.
         task: str. One of `TASKS`.
         quantize: str or list. A mode of `MODES`, a list of them, or "all".
@@ -194,6 +205,7 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
     """
     from . import quantization, saved_model, signatures, tflite, verify
 
+    model_dir = _model_folder(model_dir)
     model, tokenizer = _load(model_dir, task, sequence_length)
     any_length = sequence_length is None
     if any_length:  # verification and calibration text is padded to this length

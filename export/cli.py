@@ -14,7 +14,8 @@ def add_parser(subparsers):
     for kind, help_text in (("saved-model", "versioned SavedModel OUT/NAME/VERSION"),
                             ("tflite", "one .tflite per quantization mode")):
         sub = kinds.add_parser(kind, help=help_text)
-        sub.add_argument("model_dir", help="hub-layout folder: config.json, weights, spiece.model")
+        sub.add_argument("model_dir", help="hub-layout folder (config.json, weights, spiece.model) "
+                         "or a shipped model's name (albert-tiny-en-sst2)")
         sub.add_argument("out", help="output folder")
         sub.add_argument("--task", required=True, choices=sorted(names.TASKS))
         sub.add_argument("--sequence-length", type=int, default=128)

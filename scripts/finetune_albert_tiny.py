@@ -35,6 +35,7 @@ def build_parser():
 def main(argv=None):
     args = build_parser().parse_args(argv)
 
+    from albert_keras.tokenization import AlbertTokenizer
     from albert_keras.training.finetune import finetune
 
     started = time.time()
@@ -44,8 +45,9 @@ def main(argv=None):
                       limit_train=args.limit_train, verbose=2)
     minutes = (time.time() - started) / 60
     os.makedirs(args.output, exist_ok=True)
-    for name in ("model.safetensors", "spiece.model"):
-        shutil.copy(os.path.join(result["model_dir"], name), os.path.join(args.output, name))
+    shutil.copy(os.path.join(result["model_dir"], "model.safetensors"), args.output)
+    # The base model's tokenizer files, its model_max_length (positions trained) included.
+    AlbertTokenizer.from_pretrained(args.model).save_pretrained(args.output)
     with open(os.path.join(result["model_dir"], "config.json"), encoding="utf-8") as handle:
         config = json.load(handle)
     config["id2label"] = {str(k): v for k, v in LABELS.items()}

@@ -21,6 +21,7 @@ stopped (pre-training itself resumes from its backup).
 
 import argparse
 import json
+import math
 import os
 import shutil
 import time
@@ -81,6 +82,22 @@ def mark(work, name, payload=None):
 def read_mark(work, name):
     with open(os.path.join(work, f".{name}.done"), encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def tile_trained_positions(model_dir, output, trained):
+    """Copies `model_dir` to `output` with rows `trained:` of the position table replaced by
+    repeats of the first `trained` rows (as Longformer extended RoBERTa's 512 positions), so a
+    longer second stage starts from learned positions instead of random ones."""
+    from safetensors.numpy import load_file, save_file
+
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.copytree(model_dir, output)
+    path = os.path.join(output, "model.safetensors")
+    weights = load_file(path)
+    name = "albert.embeddings.position_embeddings.weight"
+    table = weights[name]
+    weights[name] = np.resize(table[:trained], table.shape).astype(table.dtype)
+    save_file(weights, path, metadata={"format": "pt"})
 
 
 def fill_mask_study(fill, documents, count=200, seed=1):
@@ -190,11 +207,14 @@ def limitation_note(facts):
             "time. The tables "
             "below show both sides: it often fills in the kind of word a sentence needs, and "
             "rarely a name or a fact. A teaching model, not a useful language model.")
-    trained, table = facts["max_seq_length"], facts["architecture"]["max_position_embeddings"]
+    trained = facts.get("trained_positions", facts["max_seq_length"])
+    table = facts["architecture"]["max_position_embeddings"]
     if trained < table:
-        note += (f"\n\nIt was pre-trained on {trained}-token sequences: positions {trained}-"
-                 f"{table - 1} of its position table were never trained, so text longer than "
-                 f"{trained} tokens is outside what it learned.")
+        copied = trained > facts["max_seq_length"]
+        note += (f"\n\nIt was pre-trained on sequences of at most {trained} tokens: positions "
+                 f"{trained}-{table - 1} of its position table were never trained"
+                 f"{' (they hold copies of the first rows)' if copied else ''}, so text longer "
+                 f"than {trained} tokens is outside what it learned.")
     return note + "\n"
 
 
@@ -203,9 +223,15 @@ def second_stage(facts):
     if len(facts.get("stages", [])) < 2:
         return ""
     first, second = facts["stages"][:2]
+    longer = second.get("max_seq_length", first.get("max_seq_length"))
+    longer = "" if longer == first.get("max_seq_length") else (
+        f" on {longer}-token sequences (every training document masked once more, "
+        f"{second['train_examples']:,} examples; the position rows the first stage never "
+        f"trained started as copies of the first {first['max_seq_length']}, as Longformer "
+        "extended RoBERTa's positions)")
     return (f" (held-out MLM accuracy {first['eval_after']['mlm_accuracy']:.3f}, "
             f"{first['seconds'] / 60:.0f} minutes), then {second['steps']} more steps from those "
-            f"weights, peak {second['learning_rate']} with a new warm-up and decay "
+            f"weights{longer}, peak {second['learning_rate']} with a new warm-up and decay "
             f"({second['seconds'] / 60:.0f} minutes)")
 
 
@@ -224,6 +250,24 @@ def precision(facts):
 def top5_cell(top5):
     """A table cell of (token, score) pairs: `university (0.87), college (0.02), ...`."""
     return ", ".join(f"{token} ({score:.2f})" for token, score in top5)
+
+
+def evaluation_table(facts):
+    """Held-out MLM / SOP before training and after each stage (a column per stage when the
+    stages ran on different sequence lengths, each scored on examples of its own length)."""
+    columns = [("before training", facts["eval_before"])]
+    stages = facts.get("stages", [])
+    if len({s.get("max_seq_length") for s in stages}) > 1:
+        columns += [(f"after stage {i} ({s['max_seq_length']}-token examples)", s["eval_after"])
+                    for i, s in enumerate(stages, 1)]
+    else:
+        columns.append(("after training", facts["eval_after"]))
+    rows = [f"| | {' | '.join(name for name, _ in columns)} |",
+            "|---" * (len(columns) + 1) + "|"]
+    for label, key in (("MLM accuracy", "mlm_accuracy"), ("MLM loss", "mlm_loss"),
+                       ("SOP accuracy", "sop_accuracy")):
+        rows.append(f"| {label} | {' | '.join(f'{e[key]:.3f}' for _, e in columns)} |")
+    return "\n".join(rows)
 
 
 def write_card(output, facts):
@@ -268,11 +312,7 @@ length {facts['max_seq_length']}, {facts['train_examples']:,} training examples{
 {facts['train_minutes']:.0f} minutes on 2 CPU cores (TensorFlow 2.21, albert-keras{precision(facts)}).
 
 ## Held-out evaluation ({facts['eval_examples']:,} examples from held-out documents)
-| | before training | after training |
-|---|---|---|
-| MLM accuracy | {facts['eval_before']['mlm_accuracy']:.3f} | {facts['eval_after']['mlm_accuracy']:.3f} |
-| MLM loss | {facts['eval_before']['mlm_loss']:.3f} | {facts['eval_after']['mlm_loss']:.3f} |
-| SOP accuracy | {facts['eval_before']['sop_accuracy']:.3f} | {facts['eval_after']['sop_accuracy']:.3f} |
+{evaluation_table(facts)}
 
 These mask whole-word n-grams as in training. On single tokens (15%) masked at random in
 {masked['sentences']:,} held-out sentences that no training document contains
@@ -343,6 +383,10 @@ def build_parser():
                              "weights, with a new warm-up and decay")
     parser.add_argument("--continue-learning-rate", type=float, default=0.003,
                         help="the second stage's peak learning rate")
+    parser.add_argument("--continue-max-seq-length", type=int,
+                        help="the second stage's sequence length (default: --max-seq-length); "
+                             "longer sequences get their own shards, and the position rows the "
+                             "first stage never trained start as copies of those it did")
     parser.add_argument("--eval-steps", type=int, default=30)
     parser.add_argument("--optimizer", choices=["lamb", "adamw"], default="lamb")
     parser.add_argument("--xla", action="store_true", help="XLA-compile the training step")
@@ -370,43 +414,65 @@ def main(argv=None):
         train_vocabulary(train_docs, spiece, args.vocab_size, args.spm_sentences)
         mark(args.work, "vocabulary", {"seconds": time.time() - started})
     tokenizer = AlbertTokenizer(spiece)
-    shards = {}
-    for name, docs in (("train", train_docs), ("held_out", held_docs)):
-        shards[name] = os.path.join(args.work, f"shards-{name}")
-        if stage(args.work, f"shards-{name}"):
+    long_length = args.continue_max_seq_length or args.max_seq_length
+    lengths = sorted({args.max_seq_length, long_length if args.continue_steps else 0} - {0})
+
+    def shards(name, length):
+        """The shards of `name` ("train" or "held_out") at `length` tokens (written once)."""
+        suffix = "" if length == args.max_seq_length else f"-{length}"
+        folder = os.path.join(args.work, f"shards-{name}{suffix}")
+        if stage(args.work, f"shards-{name}{suffix}"):
             manifest = write_pretraining_shards(
-                docs, tokenizer, shards[name], max_seq_length=args.max_seq_length,
-                masked_lm_prob=args.masked_lm_prob,
-                dupe_factor=args.dupe_factor if name == "train" else 1,
+                train_docs if name == "train" else held_docs, tokenizer, folder,
+                max_seq_length=length, masked_lm_prob=args.masked_lm_prob,
+                max_predictions_per_seq=max(20, math.ceil(args.masked_lm_prob * length)),
+                dupe_factor=args.dupe_factor if name == "train" and not suffix else 1,
                 seed=0 if name == "train" else 1, examples_per_shard=10000)
-            mark(args.work, f"shards-{name}", manifest)
-        print(f"{name}: {read_mark(args.work, f'shards-{name}')['num_examples']} examples")
+            mark(args.work, f"shards-{name}{suffix}", manifest)
+        count = read_mark(args.work, f"shards-{name}{suffix}")["num_examples"]
+        print(f"{name}, {length} tokens: {count} examples")
+        return folder
+
+    shard_folders = {(n, length): shards(n, length) for length in lengths
+                     for n in ("train", "held_out")}
     config = AlbertConfig(vocab_size=tokenizer.vocab_size, **ARCHITECTURE)
-    stages = [("pretrain", "run", args.steps, args.learning_rate, 0, None)]
+    first_model = os.path.join(args.work, "run", "model")
+    stages = [("pretrain", "run", args.steps, args.learning_rate, 0, None, args.max_seq_length)]
     if args.continue_steps:
+        init_from = first_model
+        if long_length > args.max_seq_length:
+            init_from = os.path.join(args.work, f"run-positions-{long_length}")
         stages.append(("pretrain-2", "run2", args.continue_steps, args.continue_learning_rate,
-                       1, os.path.join(args.work, "run", "model")))
-    for name, run, steps, learning_rate, seed, init_from in stages:
+                       1, init_from, long_length))
+    for name, run, steps, learning_rate, seed, init_from, length in stages:
         if stage(args.work, name):
-            result = pretrain(os.path.join(shards["train"], "*.tfrecord"),
+            if init_from and init_from != first_model:
+                tile_trained_positions(first_model, init_from, args.max_seq_length)
+            result = pretrain(os.path.join(shard_folders["train", length], "*.tfrecord"),
                               os.path.join(args.work, run), config, steps=steps,
-                              batch_size=args.batch_size, max_seq_length=args.max_seq_length,
+                              batch_size=args.batch_size, max_seq_length=length,
                               learning_rate=learning_rate, steps_per_epoch=100,
                               optimizer=args.optimizer, seed=seed, init_from=init_from,
                               jit_compile=True if args.xla else "auto",
                               mixed_precision=args.mixed_precision,
-                              eval_files=os.path.join(shards["held_out"], "*.tfrecord"),
+                              eval_files=os.path.join(shard_folders["held_out", length],
+                                                      "*.tfrecord"),
                               eval_steps=args.eval_steps, verbose=2)
             mark(args.work, name, {"seconds": result["train_seconds"],
                                    "eval_before": result["eval_before"],
                                    "eval_after": result["eval_after"]})
-    runs = [dict(read_mark(args.work, name), steps=steps, learning_rate=learning_rate)
-            for name, _, steps, learning_rate, _, _ in stages]
+    runs = [dict(read_mark(args.work, name), steps=steps, learning_rate=learning_rate,
+                 max_seq_length=length, train_examples=read_mark(
+                     args.work, "shards-train" + ("" if length == args.max_seq_length
+                                                  else f"-{length}"))["num_examples"])
+            for name, _, steps, learning_rate, _, _, length in stages]
     model_dir = os.path.join(args.work, stages[-1][1], "model")
-    shutil.copy(spiece, os.path.join(model_dir, "spiece.model"))
+    trained_positions = stages[-1][-1]
     os.makedirs(args.output, exist_ok=True)
-    for name in ("config.json", "model.safetensors", "spiece.model"):
+    for name in ("config.json", "model.safetensors"):
         shutil.copy(os.path.join(model_dir, name), os.path.join(args.output, name))
+    # model_max_length: the pipelines feed no more tokens than the positions trained.
+    AlbertTokenizer(spiece, model_max_length=trained_positions).save_pretrained(args.output)
     weights = os.path.getsize(os.path.join(args.output, "model.safetensors"))
     fill = pipeline("fill-mask", args.output, batch_size=64)
     facts = {
@@ -419,8 +485,10 @@ def main(argv=None):
         "eval_examples": args.eval_steps * args.batch_size,
         "optimizer": args.optimizer, "xla": args.xla, "mixed_precision": args.mixed_precision,
         "learning_rate": args.learning_rate, "batch_size": args.batch_size, "steps": args.steps,
-        "stages": [{k: r[k] for k in ("steps", "learning_rate", "seconds", "eval_after")}
+        "stages": [{k: r[k] for k in ("steps", "learning_rate", "max_seq_length",
+                                      "train_examples", "seconds", "eval_after")}
                    for r in runs],
+        "trained_positions": trained_positions,
         "train_minutes": sum(r["seconds"] for r in runs) / 60,
         "eval_before": runs[0]["eval_before"], "eval_after": runs[-1]["eval_after"],
         **fill_mask_facts(fill_mask_study(fill, held_docs)),

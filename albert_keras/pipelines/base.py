@@ -17,8 +17,10 @@ class Pipeline:
         tokenizer: `AlbertTokenizer`.
         batch_size: int. Items per forward pass. Defaults to 8.
         max_length: int. Longest sequence fed to the model (longer text is
-            truncated). Defaults to the longest the runtime takes: the model's
-            `max_position_embeddings`, or an exported artifact's fixed length.
+            truncated). Defaults to the longest the runtime takes (the model's
+            `max_position_embeddings`, or an exported artifact's fixed length), or
+            to the tokenizer's `model_max_length` where that is shorter (a model
+            pre-trained on shorter text than its position table holds says so there).
     """
 
     token_outputs = ()  # outputs with a sequence axis, trimmed back to each item's length
@@ -32,7 +34,7 @@ class Pipeline:
         if max_length is not None and max_length > limit:
             raise ValueError(f"max_length={max_length} is more than the model takes: at most "
                              f"{limit} tokens")
-        self.max_length = max_length or limit
+        self.max_length = max_length or default_length(runtime, tokenizer)
 
     def preprocess(self, item, **kwargs):
         raise NotImplementedError
@@ -83,3 +85,8 @@ class Pipeline:
 def runtime_limit(runtime):
     """The longest token sequence a runtime takes (an artifact's length, or the model's)."""
     return getattr(runtime, "max_length", None) or runtime.config.max_position_embeddings
+
+
+def default_length(runtime, tokenizer):
+    """The runtime's limit, or the tokenizer's `model_max_length` where that is shorter."""
+    return min(runtime_limit(runtime), getattr(tokenizer, "model_max_length", None) or 10**30)

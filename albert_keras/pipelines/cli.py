@@ -6,7 +6,7 @@ or an exported SavedModel folder or `.tflite` file (`albert-keras export ...`).
 
     albert-keras fill-mask "The capital of France is [MASK]."
     albert-keras classify "a gripping, beautifully acted film" "a dull mess"
-    albert-keras answer --model path/to/squad-albert "Who?" "Ada wrote it."
+    albert-keras answer "Who wrote it?" "The novel was written by Ada Lovelace in 1843."
     albert-keras classify --model out/albert-text-classification-float32.tflite "a dull mess"
 """
 
@@ -27,10 +27,8 @@ def add_parsers(subparsers, parents=()):
             sub.add_argument("context", metavar="CONTEXT")
         else:
             sub.add_argument("texts", metavar="TEXT", nargs="+")
-        what = ("; default: the shipped model for the task" if name != "answer" else
-                " of an AlbertForQuestionAnswering model")
         sub.add_argument("--model", help="hub name, hub-layout folder, exported SavedModel "
-                         "folder or .tflite file" + what)
+                         "folder or .tflite file; default: the shipped model for the task")
         sub.add_argument("--top-k", type=int, default=5 if name == "fill-mask" else 1)
         sub.add_argument("--json", action="store_true", help="print the raw results as JSON")
         sub.set_defaults(run=run, command=name, task=task)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from albert_keras.pipelines.base import Pipeline, runtime_limit
+from albert_keras.pipelines.base import Pipeline, default_length
 from albert_keras.pipelines.fill_mask import softmax
 
 
@@ -24,9 +24,9 @@ class QuestionAnsweringPipeline(Pipeline):
     token_outputs = ("start_logits", "end_logits")
 
     def __init__(self, runtime, tokenizer, batch_size=8, max_length=None, doc_stride=None):
-        # transformers' defaults: 384-token windows (fewer if the model takes fewer),
-        # overlapping by min(128, half a window).
-        max_length = max_length or min(384, runtime_limit(runtime))
+        # transformers' defaults: 384-token windows (fewer if the model or its tokenizer
+        # takes fewer), overlapping by min(128, half a window).
+        max_length = max_length or min(384, default_length(runtime, tokenizer))
         super().__init__(runtime, tokenizer, batch_size, max_length)
         self.doc_stride = doc_stride or min(128, self.max_length // 2)
 

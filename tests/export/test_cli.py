@@ -60,3 +60,30 @@ def test_any_length_asks_the_export_for_no_fixed_length(tmp_path, monkeypatch):
     assert cli.main(base + ["--any-length"]) == 0
     assert cli.main(base + ["--sequence-length", "64"]) == 0
     assert calls == [None, 64]
+
+
+def test_a_shipped_models_name_exports_its_bundled_folder(tmp_path, monkeypatch):
+    """`albert-keras export tflite albert-tiny-en-sst2 ...` reads the folder inside the package;
+    a folder is taken as given, and an unknown name still fails on the missing tokenizer."""
+    import pytest
+
+    import albert_keras.export as api
+    from albert_keras.shipped import shipped_path
+
+    class Loaded(Exception):
+        """Stops the export where it loads the model, carrying the folder it was given."""
+
+    def load(model_dir, task, sequence_length):
+        raise Loaded(model_dir)
+
+    monkeypatch.setattr(api, "_load", load)
+    for source, folder in (("albert-tiny-en-sst2", shipped_path("albert-tiny-en-sst2")),
+                           (str(tmp_path), str(tmp_path))):
+        for export in (api.export_tflite, api.export_saved_model):
+            with pytest.raises(Loaded) as loaded:
+                export(source, str(tmp_path / "out"), "text-classification")
+            assert loaded.value.args[0] == folder
+    monkeypatch.undo()
+    code = cli.main(["tflite", "no-such-model", str(tmp_path / "out"), "--task",
+                     "text-classification"])
+    assert code == 2
