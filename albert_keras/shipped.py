@@ -17,10 +17,13 @@ SHIPPED_MODELS = {
     "albert-tiny-en": "pre-trained (MLM + SOP) on English Wikipedia by scripts/train_albert_tiny.py",
     "albert-tiny-en-sst2": "albert-tiny-en fine-tuned on SST-2 (sentiment) by "
                            "scripts/finetune_albert_tiny.py",
+    "albert-tiny-en-squad": "albert-tiny-en fine-tuned on SQuAD v1.1 (extractive QA) by "
+                            "scripts/finetune_albert_tiny_squad.py",
 }
 # What a command uses when no --model is given.
 DEFAULT_MODELS = {"fill-mask": "albert-tiny-en", "feature-extraction": "albert-tiny-en",
-                  "text-classification": "albert-tiny-en-sst2"}
+                  "text-classification": "albert-tiny-en-sst2",
+                  "question-answering": "albert-tiny-en-squad"}
 
 
 def shipped_path(name):

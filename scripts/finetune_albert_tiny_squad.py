@@ -82,6 +82,8 @@ def build_parser():
     parser.add_argument("--model", default="albert_keras/assets/albert-tiny-en")
     parser.add_argument("--squad", default="../shared/data/squad_v1.1/dev-v1.1.json",
                         help="SQuAD v1.1 JSON, split by article")
+    parser.add_argument("--held-out-articles", type=int, default=HELD_OUT_ARTICLES,
+                        help="the last N articles are held out for evaluation")
     parser.add_argument("--output", default="albert_keras/assets/albert-tiny-en-squad")
     parser.add_argument("--work", default="/tmp/albert-tiny-en-squad-work")
     parser.add_argument("--epochs", type=int, default=3)
@@ -166,7 +168,7 @@ def main(argv=None):
     from albert_keras.training.finetune import finetune
 
     os.makedirs(args.work, exist_ok=True)
-    train, held_out = split_articles(args.squad)
+    train, held_out = split_articles(args.squad, args.held_out_articles)
     files = {name: os.path.join(args.work, f"{name}.json") for name in ("train", "held_out",
                                                                            "sample")}
     write_json(files["train"], train)

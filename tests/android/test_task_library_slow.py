@@ -42,7 +42,7 @@ import pytest
 from albert_keras.export import metadata
 
 from albert_keras import export, pipeline
-from albert_keras.shipped import SHIPPED_MODELS, shipped_path
+from albert_keras.shipped import shipped_path
 from albert_keras.tokenization import AlbertTokenizer
 from tests.android import task_library_reference as ref
 from tests.android.conftest import ANDROID_DEMO, ROOT, load_script
@@ -66,7 +66,8 @@ SCORE_ATOL = {"float32": 1e-5, "float16": 5e-3, "dynamic": 0.1}
 MIN_LABEL_AGREEMENT = {"float32": 0.985, "float16": 0.985, "dynamic": 0.97}
 # Share of questions where the Task Library's answer equals its rule on the Keras logits.
 MIN_RULE_AGREEMENT = {"float32": 1.0, "dynamic": 0.9}
-MIN_PIPELINE_AGREEMENT = 0.4  # untrained head; measured 0.57 (float32), 0.53 (dynamic)
+MIN_PIPELINE_AGREEMENT = {"float32": 0.0, "dynamic": 0.0}  # MEASURE
+MAX_F1_DROP = {"float32": 100, "dynamic": 100}  # MEASURE
 # Measured: rule agreement 1.00 (float32; same token span and logit sum), 0.95 (dynamic).
 
 
@@ -98,12 +99,23 @@ def _sst2_dev():
 
 
 def _squad_pairs():
+    """(question, context) of the SQuAD sample of all 48 dev articles (export calibration)."""
     pairs = []
     with open(os.path.join(DATA, "squad_dev_sample.jsonl"), encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
             pairs.extend((qa["question"], row["context"]) for qa in row["qas"])
     return pairs
+
+
+def _held_out_questions():
+    """[(question, context, reference answers)]: the first paragraphs of the 8 SQuAD articles
+    albert-tiny-en-squad never trained on (its card scores the same file)."""
+    with open(os.path.join(DATA, "squad_v1.1", "heldout_sample.json"), encoding="utf-8") as f:
+        articles = json.load(f)["data"]
+    return [(qa["question"], paragraph["context"], [a["text"] for a in qa["answers"]])
+            for article in articles for paragraph in article["paragraphs"]
+            for qa in paragraph["qas"]]
 
 
 def _export(model_dir, out, task, modes, length, texts):
@@ -135,19 +147,8 @@ def classifier_export(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def qa_export(tmp_path_factory):
-    """(model folder, export folder, {mode: .tflite path}) of the QA model at 384 tokens."""
-    if "albert-tiny-en-squad" in SHIPPED_MODELS:
-        model_dir = shipped_path("albert-tiny-en-squad")
-    else:
-        import keras
-
-        from albert_keras import AlbertForQuestionAnswering
-
-        keras.utils.set_random_seed(1234)  # the untrained qa_outputs head
-        source = shipped_path("albert-tiny-en")
-        model_dir = str(tmp_path_factory.mktemp("qa_model"))
-        AlbertForQuestionAnswering.from_pretrained(source).save_pretrained(model_dir)
-        shutil.copy(os.path.join(source, "spiece.model"), model_dir)
+    """(model folder, export folder, {mode: .tflite path}) of albert-tiny-en-squad at 384 tokens."""
+    model_dir = shipped_path("albert-tiny-en-squad")
     out = str(tmp_path_factory.mktemp("qa_export"))
     files = _export(model_dir, out, "question-answering", QA_MODES, ref.QA_MAX_SEQ_LEN,
                     _squad_pairs()[:16])
@@ -236,42 +237,50 @@ def test_classifier_agrees_with_keras_pipeline(mode, task_library, classifier_ex
 
 @pytest.mark.parametrize("mode", QA_MODES)
 def test_question_answerer_agrees_with_keras(mode, task_library, qa_export):
-    """Same file, same rule: the Task Library's answers are its decoding of the Keras logits;
-    the rate of equal answers with our pipeline is measured, its causes in the module doc."""
+    """Same file, same rule: the Task Library's answers are its decoding of the Keras logits.
+    Against our pipeline, the rate of equal answers and both F1 scores against the reference
+    answers are measured; the causes of the differences are in the module doc."""
     import tensorflow as tf
 
     from albert_keras import AlbertForQuestionAnswering
+    from albert_keras.metrics.squad import squad_evaluate
 
     model_dir, _, files = qa_export
-    pairs = _squad_pairs()[:QA_PAIRS]
+    questions = _held_out_questions()
     result = task_library({"api": "question_answerer", "model": files[mode],
-                           "pairs": [{"question": q, "context": c} for q, c in pairs]})
+                           "pairs": [{"question": q, "context": c} for q, c, _ in questions]})
     assert "error" not in result, result
     sp = AlbertTokenizer.from_pretrained(model_dir).sp_model
-    features = [ref.qa_features(sp, q, c) for q, c in pairs]
+    features = [ref.qa_features(sp, q, c) for q, c, _ in questions]
     model = AlbertForQuestionAnswering.from_pretrained(model_dir)
     batch = [tf.constant([f[i] for f in features], tf.int32) for i in range(3)]
     out = model(batch[0], attention_mask=batch[1], token_type_ids=batch[2])
     starts, ends = np.asarray(out.start_logits), np.asarray(out.end_logits)
     qa = pipeline("question-answering", model_dir)
     rule_equal = pipeline_equal = 0
-    for i, ((question, context), answers) in enumerate(zip(pairs, result["results"])):
+    gold, theirs_all, ours_all = {}, {}, {}
+    for i, ((question, context, answers), found) in enumerate(zip(questions, result["results"])):
         _, _, _, token_to_word, words = features[i]
         expected = ref.qa_decode(starts[i], ends[i], token_to_word, words)
-        theirs = answers[0]["text"] if answers else None
+        theirs = found[0]["text"] if found else None
         rule_equal += theirs == (expected[0][0] if expected else None)
-        if mode == "float32" and answers and expected:
+        if mode == "float32" and found and expected:
             # The token span and its logit sum, not only the text.
-            assert (answers[0]["start"], answers[0]["end"]) == expected[0][1:3]
-            assert answers[0]["logit"] == pytest.approx(expected[0][3], abs=1e-3)
+            assert (found[0]["start"], found[0]["end"]) == expected[0][1:3]
+            assert found[0]["logit"] == pytest.approx(expected[0][3], abs=1e-3)
         ours = qa(question=question, context=context, max_answer_len=ref.QA_MAX_ANSWER_LEN)
         pipeline_equal += theirs is not None and ours["answer"].strip() == theirs
-    print(f"{mode}: {len(pairs)} questions; Task Library == its rule on Keras logits "
-          f"{rule_equal / len(pairs):.3f}; == Keras pipeline {pipeline_equal / len(pairs):.3f}; "
-          f"median latency {np.median(result['latency_ms']):.1f} ms")
-    assert rule_equal / len(pairs) >= MIN_RULE_AGREEMENT[mode]
-    if mode == "float32":
-        assert pipeline_equal / len(pairs) >= MIN_PIPELINE_AGREEMENT
+        gold[str(i)], theirs_all[str(i)], ours_all[str(i)] = answers, theirs or "", ours["answer"]
+    task_library_f1 = squad_evaluate(gold, theirs_all)["f1"]
+    pipeline_f1 = squad_evaluate(gold, ours_all)["f1"]
+    print(f"{mode}: {len(questions)} held-out questions; Task Library == its rule on Keras "
+          f"logits {rule_equal / len(questions):.3f}; == Keras pipeline "
+          f"{pipeline_equal / len(questions):.3f}; F1 Task Library {task_library_f1:.1f}, "
+          f"pipeline {pipeline_f1:.1f}; median latency {np.median(result['latency_ms']):.1f} ms")
+    assert rule_equal / len(questions) >= MIN_RULE_AGREEMENT[mode]
+    assert pipeline_equal / len(questions) >= MIN_PIPELINE_AGREEMENT[mode]
+    # On the phone the answers are as good as in Python, within the decoding differences.
+    assert task_library_f1 >= pipeline_f1 - MAX_F1_DROP[mode]
 
 
 @pytest.mark.parametrize("task", ["text-classification", "question-answering"])
