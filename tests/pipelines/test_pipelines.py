@@ -105,6 +105,30 @@ def test_question_answering_long_context_uses_windows(hf_folder_factory):
     assert abs(got["score"] - float(expected["score"])) < 1e-5
 
 
+def test_question_answering_windows_follow_the_tokenizers_model_max_length(hf_folder_factory,
+                                                                           tmp_path):
+    """A folder whose tokenizer_config.json says model_max_length 48 (a model pre-trained on
+    shorter text than its 64 positions) gets 48-token windows by default, as in transformers."""
+    import shutil
+
+    folder, model, slow, _ = hf_folder_factory("AlbertForQuestionAnswering")
+    short = tmp_path / "short"
+    shutil.copytree(folder, short)
+    transformers.AlbertTokenizer(slow.vocab_file, model_max_length=48).save_pretrained(str(short))
+    fast = transformers.AlbertTokenizerFast.from_pretrained(str(short))
+    assert fast.model_max_length == 48
+    theirs = transformers.pipeline("question-answering", model=model, tokenizer=fast)
+    ours = pipeline("question-answering", model=str(short))
+    assert (ours.max_length, ours.doc_stride) == (48, 24)
+    context = " ".join(["the city of paris lies on the river seine in the north of france."] * 8)
+    expected = theirs(question="where is paris?", context=context)
+    got = ours(question="where is paris?", context=context)
+    assert got["answer"] == expected["answer"] and got["start"] == expected["start"]
+    assert abs(got["score"] - float(expected["score"])) < 1e-5
+    assert pipeline("question-answering", model=folder).max_length == 64  # no model_max_length
+    assert pipeline("question-answering", model=str(short), max_length=64).max_length == 64
+
+
 def test_unknown_task_is_named():
     with pytest.raises(ValueError, match="Unknown task 'summarization'"):
         pipeline("summarization", model="anything")
