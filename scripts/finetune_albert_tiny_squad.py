@@ -111,16 +111,19 @@ def command_line(args):
 def write_card(output, facts):
     """The model card (README.md) from the measured facts."""
     rows = "\n".join(
-        f"| {r['title'].replace('_', ' ')} | {r['question']} | {r['answer']} ({r['score']:.2f}) "
-        f"| {' / '.join(r['gold'])} |" for r in facts["examples"])
+        f"| {r['title'].replace('_', ' ')} | {r['question'].strip()} | {r['answer'].strip()} "
+        f"({r['score']:.2f}) | {' / '.join(r['gold'])} |" for r in facts["examples"])
     held, sample = facts["held_out"], facts["held_out_sample"]
     card = f"""# albert-tiny-en-squad
 
 `albert-tiny-en` (shipped beside it; see its card) fine-tuned for extractive question
 answering on SQuAD v1.1. It ships so that the question-answering pipeline, its exports and
 the Android demo run offline on a trained model. **It is a demonstration, not a useful
-reader**: it finds the right kind of span (a name, a date, a number) more often than the
-right span, far below the ~80+ F1 of `albert-base-v2`.
+reader**: on questions about articles it never saw, its answer is exactly a reference answer
+{held['exact_match']:.0f}% of the time, and its words overlap the reference's by F1
+{held['f1']:.0f}%, where SQuAD-trained `albert-base-v2` scores F1 near 90 on the official dev
+set. It was fine-tuned on {facts['train_questions']:,} questions (SQuAD's own training set has
+87,599, which this project does not have), from an encoder pre-trained for under two hours on a CPU.
 
 Only the SQuAD v1.1 development set exists here, so it was split by article: the first
 {facts['train_articles']} articles ({facts['train_questions']:,} questions) trained it, and the last
@@ -141,9 +144,9 @@ in training. These scores are on those articles, not on the official dev set.
 | schedule | {facts['epochs']} epochs, batch {facts['batch_size']}, AdamW peak {facts['learning_rate']}, 10% warm-up, linear decay{', ' + facts['mixed_precision'] + ' mixed precision' if facts['mixed_precision'] else ''} |
 | time | {facts['minutes']:.0f} minutes on 2 CPU cores |
 
-The first question of a paragraph from each held-out article (the pipeline's answer and score):
+The first question of each held-out article, as `albert-keras answer` answers it:
 
-| article | question | answer | gold |
+| article | question | answer (score) | reference answers |
 |---|---|---|---|
 {rows}
 

@@ -159,8 +159,9 @@ def test_question_answering_f1_on_held_out_articles_is_what_the_card_says():
     assert abs(scores["exact_match"] - recorded["exact_match"]) <= 0.5, (scores, recorded)
     card = _read(os.path.join(ASSETS, "albert-tiny-en-squad", "README.md"))
     assert f"**{facts['held_out']['f1']:.1f}**" in card
-    # Trained, not a seeded head: an untrained head scores F1 near 5 on these questions.
-    assert scores["f1"] > 20, scores
+    # Trained, not a seeded head: untrained heads on albert-tiny-en score F1 5.5-7.2 and exact
+    # match 0 here (seeds 0-2), answering with the first word 2.7 and 1.6; this model 17.6, 7.3.
+    assert scores["f1"] > 12 and scores["exact_match"] > 4, scores
     qa = pipeline("question-answering", "albert-tiny-en-squad")
     assert qa.max_length == facts["max_seq_length"]  # stops where the positions were trained
     example = facts["examples"][0]

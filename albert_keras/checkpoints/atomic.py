@@ -27,7 +27,7 @@ def atomic_directory(destination, last=("config.json",)):
     parent = os.path.dirname(destination)
     os.makedirs(parent, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(destination)}.tmp-", dir=parent)
-    _default_permissions(tmp, 0o777)  # mkdtemp's 0700 would be the new folder's mode
+    default_permissions(tmp, 0o777)  # mkdtemp's 0700 would be the new folder's mode
     try:
         yield tmp
         if not os.path.exists(destination):
@@ -43,8 +43,9 @@ def atomic_directory(destination, last=("config.json",)):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _default_permissions(path, mode=0o666):
-    """The mode a plain `open` / `mkdir` would give (mkstemp's 0600 hides files from others)."""
+def default_permissions(path, mode=0o666):
+    """Gives `path` the mode a plain `open` / `mkdir` would (mkstemp, and safetensors'
+    `save_file`, write 0600, which hides the file from other users)."""
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(path, mode & ~umask)
@@ -58,7 +59,7 @@ def atomic_write_bytes(path, data):
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        _default_permissions(tmp)
+        default_permissions(tmp)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

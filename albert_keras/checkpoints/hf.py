@@ -9,7 +9,7 @@ import numpy as np
 
 from albert_keras import hub
 from albert_keras.checkpoints.assign import assign_weights
-from albert_keras.checkpoints.atomic import atomic_directory
+from albert_keras.checkpoints.atomic import atomic_directory, default_permissions
 from albert_keras.checkpoints.names import weight_names
 from albert_keras.checkpoints.readers import read_tensors
 from albert_keras.config import AlbertConfig
@@ -77,24 +77,30 @@ def state_dict(model):
     return tensors
 
 
+def _save_safetensors(tensors, path):
+    """One safetensors file as transformers writes it, readable by others like a plain write."""
+    from safetensors.numpy import save_file
+
+    save_file(tensors, path, metadata={"format": "pt"})
+    default_permissions(path)
+
+
 def save_model(model, directory, max_shard_size=None):
     """Writes `config.json` and `model.safetensors` (or shards plus an index) atomically.
 
     Args:
         max_shard_size: int bytes or a string such as "200MB"; None writes one file.
     """
-    from safetensors.numpy import save_file
-
     tensors = state_dict(model)
     shards = _shard(tensors, _parse_size(max_shard_size))
     with atomic_directory(directory) as tmp:
         if len(shards) == 1:
-            save_file(tensors, os.path.join(tmp, "model.safetensors"), metadata={"format": "pt"})
+            _save_safetensors(tensors, os.path.join(tmp, "model.safetensors"))
         else:
             weight_map = {}
             for n, shard in enumerate(shards, 1):
                 name = f"model-{n:05d}-of-{len(shards):05d}.safetensors"
-                save_file(shard, os.path.join(tmp, name), metadata={"format": "pt"})
+                _save_safetensors(shard, os.path.join(tmp, name))
                 weight_map.update({k: name for k in shard})
             index = {"metadata": {"total_size": int(sum(v.nbytes for v in tensors.values()))},
                      "weight_map": dict(sorted(weight_map.items()))}
