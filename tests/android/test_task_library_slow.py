@@ -5,10 +5,9 @@ model; each file is loaded by tflite-support 0.4.4's `BertNLClassifier` / `BertQ
 (the C++ that org.tensorflow:tensorflow-lite-task-text:0.4.4 runs on a phone) in its own
 virtualenv (android_demo/tools/setup_task_library_venv.sh), and compared with our Keras pipeline.
 
-The question-answering model: no shipped SQuAD model exists yet, so it is AlbertForQuestionAnswering
-on the shipped albert-tiny-en weights with a seeded, UNTRAINED `qa_outputs` head (if
-`albert_keras.shipped` gains `albert-tiny-en-squad`, that is used instead). Its spans are
-compared as computations, not as answers to the questions.
+The question-answering model is the shipped albert-tiny-en-squad, compared on the questions of
+the 8 SQuAD articles it never trained on (tests/data/squad_v1.1/heldout_sample.json), with
+their reference answers, so that both runtimes' F1 is measured too.
 
 Measured here (2026-11-23, SST-2 dev, SQuAD sample of tests/data):
 - Dynamic-range files with TF 2.21's default per-channel int8 dense weights (FULLY_CONNECTED
@@ -20,10 +19,13 @@ Measured here (2026-11-23, SST-2 dev, SQuAD sample of tests/data):
   also turns `` and '' into " and strips accents ("naiveté" -> "naivete"). On the other 852
   the Task Library's probabilities equal the Keras pipeline's to FLOAT32_SCORE_ATOL (float32) and
   the labels are the same; over all 872 the labels agree on all but a handful (see MIN_*).
-- Question answering: the Task Library answers exactly what its own rule gives on the Keras
-  model's logits (tests/android/task_library_reference.py), so the file, its metadata and the
-  tokenizer inside are read as exported. Against our question-answering pipeline, the answer
-  texts agree on 57 of 100 questions (float32) with the untrained head: the two decode
+- Question answering (2026-11-24, albert-tiny-en-squad, 124 held-out questions): the Task
+  Library answers exactly what its own rule gives on the Keras model's logits
+  (tests/android/task_library_reference.py: same token span and logit sum in float32; 0.935 of
+  the answers in dynamic range), so the file, its metadata and the tokenizer inside are read as
+  exported. Against our question-answering pipeline the answer texts agree on 0.710 of the
+  questions (float32; 0.677 dynamic range), and F1 against the reference answers is 15.8
+  (float32) and 16.5 (dynamic) in the Task Library against 17.2 in the pipeline. The two decode
   differently (the Task Library ranks the 5 best starts x 5 best ends by logit sum with spans
   up to 32 tokens, and answers whole space-separated words, punctuation included; the pipeline
   ranks p(start) * p(end) over all spans up to max_answer_len), and tokenize differently (the
@@ -66,9 +68,15 @@ SCORE_ATOL = {"float32": 1e-5, "float16": 5e-3, "dynamic": 0.1}
 MIN_LABEL_AGREEMENT = {"float32": 0.985, "float16": 0.985, "dynamic": 0.97}
 # Share of questions where the Task Library's answer equals its rule on the Keras logits.
 MIN_RULE_AGREEMENT = {"float32": 1.0, "dynamic": 0.9}
-MIN_PIPELINE_AGREEMENT = {"float32": 0.0, "dynamic": 0.0}  # MEASURE
-MAX_F1_DROP = {"float32": 100, "dynamic": 100}  # MEASURE
-# Measured: rule agreement 1.00 (float32; same token span and logit sum), 0.95 (dynamic).
+# Share of held-out questions where the Task Library's answer text equals our pipeline's:
+# measured 0.710 (float32) and 0.677 (dynamic) with albert-tiny-en-squad (0.57 and 0.53 with
+# the untrained head used before it shipped); the causes are in the module doc.
+MIN_PIPELINE_AGREEMENT = {"float32": 0.6, "dynamic": 0.55}
+# F1 points the Task Library's answers may lose to our pipeline's on the same questions:
+# measured 17.2 (pipeline) against 15.8 (float32) and 16.5 (dynamic); one of the 124
+# questions is worth 0.8 points.
+MAX_F1_DROP = {"float32": 4.0, "dynamic": 4.0}
+# Measured: rule agreement 1.00 (float32; same token span and logit sum), 0.935 (dynamic).
 
 
 @pytest.fixture(scope="module")
