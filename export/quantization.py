@@ -61,8 +61,8 @@ class Mode:
 # tight enough that a weightless or NaN file (TF 2.21's default lowering) fails.
 # float32 is the 1e-4 parity bound; the others were set from measurements on tiny random
 # and trained models. Measured on the shipped SST-2 classifier (872 dev sentences, 2026-11-24):
-# cosine float16 1.0, dynamic 0.99992, int8 0.99758, int16x8 0.99999; label agreement 1.0,
-# 0.997, 0.971, 0.998 (tests/export/test_shipped_classifier_slow.py).
+# cosine float16 1.0, dynamic 0.99994, int8 0.99708, int16x8 0.99998; label agreement 1.0,
+# 0.986, 0.972, 0.998 (tests/export/test_shipped_classifier_slow.py).
 MODES = {
     "float32": Mode("float32", max_abs_diff=1e-4, min_cosine=0.99999, min_label_agreement=1.0),
     "float16": Mode("float16", optimize=True, supported_types=(tf.float16,), min_cosine=0.999,

@@ -417,19 +417,23 @@ def main(argv=None):
     long_length = args.continue_max_seq_length or args.max_seq_length
     lengths = sorted({args.max_seq_length, long_length if args.continue_steps else 0} - {0})
 
+    def shard_stage(name, length):
+        """`shards-train`, `shards-held_out` (first stage), `shards-train-384`, ..."""
+        return f"shards-{name}" + ("" if length == args.max_seq_length else f"-{length}")
+
     def shards(name, length):
         """The shards of `name` ("train" or "held_out") at `length` tokens (written once)."""
-        suffix = "" if length == args.max_seq_length else f"-{length}"
-        folder = os.path.join(args.work, f"shards-{name}{suffix}")
-        if stage(args.work, f"shards-{name}{suffix}"):
+        folder = os.path.join(args.work, shard_stage(name, length))
+        if stage(args.work, shard_stage(name, length)):
+            first = length == args.max_seq_length
             manifest = write_pretraining_shards(
                 train_docs if name == "train" else held_docs, tokenizer, folder,
                 max_seq_length=length, masked_lm_prob=args.masked_lm_prob,
                 max_predictions_per_seq=max(20, math.ceil(args.masked_lm_prob * length)),
-                dupe_factor=args.dupe_factor if name == "train" and not suffix else 1,
+                dupe_factor=args.dupe_factor if name == "train" and first else 1,
                 seed=0 if name == "train" else 1, examples_per_shard=10000)
-            mark(args.work, f"shards-{name}{suffix}", manifest)
-        count = read_mark(args.work, f"shards-{name}{suffix}")["num_examples"]
+            mark(args.work, shard_stage(name, length), manifest)
+        count = read_mark(args.work, shard_stage(name, length))["num_examples"]
         print(f"{name}, {length} tokens: {count} examples")
         return folder
 
@@ -462,9 +466,8 @@ def main(argv=None):
                                    "eval_before": result["eval_before"],
                                    "eval_after": result["eval_after"]})
     runs = [dict(read_mark(args.work, name), steps=steps, learning_rate=learning_rate,
-                 max_seq_length=length, train_examples=read_mark(
-                     args.work, "shards-train" + ("" if length == args.max_seq_length
-                                                  else f"-{length}"))["num_examples"])
+                 max_seq_length=length,
+                 train_examples=read_mark(args.work, shard_stage("train", length))["num_examples"])
             for name, _, steps, learning_rate, _, _, length in stages]
     model_dir = os.path.join(args.work, stages[-1][1], "model")
     trained_positions = stages[-1][-1]

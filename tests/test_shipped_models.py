@@ -170,3 +170,14 @@ def test_question_answering_f1_on_held_out_articles_is_what_the_card_says():
     answer = qa(question=example["question"], context=context)
     assert answer["answer"] == example["answer"]
     assert context[answer["start"]:answer["end"]] == answer["answer"]
+
+
+def test_pipeline_without_a_model_uses_the_shipped_default():
+    """As transformers' `pipeline(task)` picks a default model, ours picks the shipped one;
+    a task with no shipped model says so."""
+    question, context = "Who wrote it?", "The novel was written by Ada Lovelace in 1843."
+    assert pipeline("question-answering")(question=question, context=context) == pipeline(
+        "question-answering", "albert-tiny-en-squad")(question=question, context=context)
+    assert pipeline("text-classification").config.id2label == {0: "negative", 1: "positive"}
+    with pytest.raises(ValueError, match="no shipped model for 'token-classification'"):
+        pipeline("token-classification")

@@ -32,7 +32,7 @@ TASKS = {
 }
 
 
-def pipeline(task, model, tokenizer=None, batch_size=8, **kwargs):
+def pipeline(task, model=None, tokenizer=None, batch_size=8, **kwargs):
     """A ready pipeline for `task` on a model folder, hub id, SavedModel, TFLite file or model.
 
     `model` is detected: a `.tflite` file runs in LiteRT (`TFLiteRuntime`), a SavedModel
@@ -47,7 +47,8 @@ def pipeline(task, model, tokenizer=None, batch_size=8, **kwargs):
         task: one of `TASKS` (transformers' names).
         model: a path or hub id as above, an ALBERT Keras model (then pass
             `tokenizer`), or a runtime (`KerasRuntime`, `SavedModelRuntime`,
-            `TFLiteRuntime`).
+            `TFLiteRuntime`). Defaults, as in transformers, to the task's default
+            model: here the one shipped inside the package (`albert_keras.shipped`).
         tokenizer: `AlbertTokenizer`; read from `model` (its folder, or the
             SentencePiece model inside the artifact) when omitted.
         batch_size: int. Items per forward pass. Defaults to 8.
@@ -67,6 +68,10 @@ def pipeline(task, model, tokenizer=None, batch_size=8, **kwargs):
     if task not in TASKS:
         raise ValueError(f"Unknown task {task!r}; choose one of {sorted(TASKS)}")
     pipeline_class, model_class = TASKS[task]
+    if model is None:
+        from albert_keras.shipped import default_model
+
+        model = default_model(task)
     if isinstance(model, (str, os.PathLike)):
         path = os.fspath(model)
         if path.endswith(".tflite") or artifacts.is_tflite(path):

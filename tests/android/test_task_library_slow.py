@@ -60,9 +60,9 @@ QA_PAIRS = 100
 QUANTIZED_SENTENCES = 300
 # Bounds on |Task Library probability - Keras pipeline probability| where both tokenize alike.
 # The quantized modes differ by their quantization error, which the export measures too: for
-# dynamic range, 7.6e-2 on the shipped classifier both in the Task Library here and in LiteRT in
-# the export's report (tests/export/test_shipped_classifier_slow.py; 1.1e-2 for the classifier
-# shipped before 2026-11-24).
+# dynamic range, 3.3e-2 on the shipped classifier in the Task Library here and 3.6e-2 in LiteRT in
+# the export's report (tests/export/test_shipped_classifier_slow.py; the classifier shipped
+# before, 7.6e-2 in both).
 SCORE_ATOL = {"float32": 1e-5, "float16": 5e-3, "dynamic": 0.1}
 # Share of equal labels over all sentences (the 2.3% tokenized differently included).
 MIN_LABEL_AGREEMENT = {"float32": 0.985, "float16": 0.985, "dynamic": 0.97}
