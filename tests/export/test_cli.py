@@ -5,6 +5,7 @@ import argparse
 import subprocess
 import sys
 
+import pytest
 from albert_keras.export import cli
 
 
@@ -65,9 +66,8 @@ def test_any_length_asks_the_export_for_no_fixed_length(tmp_path, monkeypatch):
 def test_a_shipped_models_name_exports_its_bundled_folder(tmp_path, monkeypatch):
     """`albert-keras export tflite albert-tiny-en-sst2 ...` reads the folder inside the package;
     a folder is taken as given, and an unknown name still fails on the missing tokenizer."""
-    import pytest
-
     import albert_keras.export as api
+
     from albert_keras.shipped import shipped_path
 
     class Loaded(Exception):
