@@ -87,7 +87,14 @@ def _load(model_dir, task, sequence_length):
     if sequence_length is not None and not 3 <= sequence_length <= limit:
         raise ValueError(f"sequence_length={sequence_length} must be in [3, "
                          f"max_position_embeddings={limit}]")
-    return model, AlbertTokenizer.from_pretrained(model_dir)
+    tokenizer = AlbertTokenizer.from_pretrained(model_dir)
+    trained = tokenizer.model_max_length
+    if sequence_length is not None and sequence_length > trained:
+        logger.warning("sequence_length=%d is longer than the %d tokens %s was trained on "
+                       "(its tokenizer's model_max_length): text past token %d meets position "
+                       "rows the model never learned", sequence_length, trained, model_dir,
+                       trained)
+    return model, tokenizer
 
 
 def _text_batch(texts, names):

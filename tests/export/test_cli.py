@@ -87,3 +87,20 @@ def test_a_shipped_models_name_exports_its_bundled_folder(tmp_path, monkeypatch)
     code = cli.main(["tflite", "no-such-model", str(tmp_path / "out"), "--task",
                      "text-classification"])
     assert code == 2
+
+
+def test_a_length_past_the_trained_positions_is_warned(caplog):
+    """albert-tiny-en-sst2 learned positions up to 384 (tokenizer_config.json says so): an
+    export at 500 tokens is allowed by its 512-row table, but warned; 384 is not."""
+    import logging
+
+    import albert_keras.export as api
+
+    from albert_keras.shipped import shipped_path
+
+    folder = shipped_path("albert-tiny-en-sst2")
+    with caplog.at_level(logging.WARNING, logger="albert_keras.export"):
+        api._load(folder, "text-classification", 384)
+        assert not caplog.records
+        api._load(folder, "text-classification", 500)
+    assert "longer than the 384 tokens" in caplog.text
