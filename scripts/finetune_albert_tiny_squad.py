@@ -45,24 +45,18 @@ def write_json(path, data):
         json.dump(data, handle, ensure_ascii=False)
 
 
-def score(model_dir, squad_file, max_seq_length, doc_stride):
-    """SQuAD exact match and F1 of `model_dir` on `squad_file` (the library's evaluation)."""
-    from albert_keras import AlbertForQuestionAnswering
-    from albert_keras.tokenization import AlbertTokenizer
+def score(qa, squad_file, max_seq_length, doc_stride):
+    """SQuAD exact match and F1 of the pipeline `qa`'s model on `squad_file` (the library's
+    evaluation)."""
     from albert_keras.training.tasks import SquadTask
 
     task = SquadTask("squad", None, max_seq_length=max_seq_length, doc_stride=doc_stride,
                      train_file=squad_file, dev_file=squad_file)
-    model = AlbertForQuestionAnswering.from_pretrained(model_dir)
-    tokenizer = AlbertTokenizer.from_pretrained(model_dir)
-    return {k: float(v) for k, v in task.evaluate(model, tokenizer).items()}
+    return {k: float(v) for k, v in task.evaluate(qa.runtime.model, qa.tokenizer).items()}
 
 
-def examples(model_dir, held_out, count=CARD_EXAMPLES):
-    """The first held-out questions (one per paragraph) with the pipeline's answer and gold."""
-    from albert_keras.pipelines import pipeline
-
-    qa = pipeline("question-answering", model_dir)
+def examples(qa, held_out, count=CARD_EXAMPLES):
+    """The first held-out questions (one per paragraph) with the pipeline `qa`'s answer and gold."""
     rows = []
     for article in held_out["data"]:
         paragraph = article["paragraphs"][0]
@@ -167,6 +161,7 @@ under CC BY-SA 4.0.
 def main(argv=None):
     args = build_parser().parse_args(argv)
 
+    from albert_keras.pipelines import pipeline
     from albert_keras.tokenization import AlbertTokenizer
     from albert_keras.training.finetune import finetune
 
@@ -198,18 +193,19 @@ def main(argv=None):
 
     with open(files["sample"], encoding="utf-8") as handle:
         sample = json.load(handle)
+    qa = pipeline("question-answering", args.output)  # the shipped folder, loaded once
     facts = {
         "train_articles": len(train["data"]), "train_questions": questions(train),
         "held_out_articles": len(held_out["data"]),
         "held_out_titles": [a["title"] for a in held_out["data"]],
         "held_out": dict(result["metrics"], questions=questions(held_out)),
-        "held_out_sample": dict(score(args.output, files["sample"], args.max_seq_length,
+        "held_out_sample": dict(score(qa, files["sample"], args.max_seq_length,
                                       args.doc_stride), questions=questions(sample)),
         "train_features": train_features, "epochs": args.epochs,
         "batch_size": args.batch_size, "learning_rate": args.learning_rate,
         "max_seq_length": args.max_seq_length, "doc_stride": args.doc_stride,
         "mixed_precision": args.mixed_precision, "minutes": minutes,
-        "examples": examples(args.output, held_out), "command": command_line(args),
+        "examples": examples(qa, held_out), "command": command_line(args),
     }
     with open(os.path.join(args.output, "training_facts.json"), "w", encoding="utf-8") as handle:
         json.dump(facts, handle, indent=1)
