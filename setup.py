@@ -5,7 +5,7 @@ everything the test suite needs (torch and transformers are test references only
 never runtime dependencies).
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 RUNTIME = [
     "tensorflow==2.21.0",
@@ -23,6 +23,7 @@ RUNTIME = [
 ]
 TEST = [
     "pytest>=8",
+    "hypothesis>=6.100",  # property-based fuzzing of checkpoint files, configs and inputs
     # The numerical reference: the last transformers line with TFAlbert* and the
     # sentencepiece AlbertTokenizer, on the CPU torch wheel.
     "torch==2.13.0",
@@ -48,7 +49,9 @@ setup(
     long_description_content_type="text/markdown",
     python_requires=">=3.10,<3.13",
     # export/ lives at the top of the repository and installs as albert_keras.export.
-    packages=find_packages(include=["albert_keras", "albert_keras.*"])
+    # Namespace discovery lists the data-only folder `albert_keras.assets` as well, so
+    # setuptools installs the shipped models without its "package would be ignored" warning.
+    packages=find_namespace_packages(include=["albert_keras", "albert_keras.*"])
     + ["albert_keras.export"],
     package_dir={"albert_keras.export": "export"},
     include_package_data=True,
