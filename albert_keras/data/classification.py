@@ -2,15 +2,20 @@
 
 `TASKS` says how each data set in the shared layout is read (file names, text and
 label columns, label set, problem type); `read_examples` loads a split and
-`encode_examples` / `classification_dataset` turn it into model inputs.
+`encode_examples` / `classification_dataset` turn it into model inputs. Files that
+are empty, not UTF-8, lack a column or have rows without a label are refused with
+the file and line.
 """
 
 import csv
 import dataclasses
+import io
+import logging
 import os
 
 import numpy as np
-import tensorflow as tf
+
+logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,18 +46,77 @@ TASKS = {
 }
 
 
+def _decoded(path):
+    """The text of `path`; a file that is not UTF-8 is refused with the line of the first bad byte."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise ValueError(f"{path}:{line}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
+                         "expected a tab-separated text file") from None
+
+
 def _rows(path, header, quoted):
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter="\t",
-                            quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE)
-        rows = list(reader)
+    """(line number, row) pairs of a TSV file, header names as keys (column indices without
+    a header); blank lines skipped. Empty and header-only files are refused."""
+    reader = csv.reader(io.StringIO(_decoded(path), newline=""), delimiter="\t",
+                        quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE)
+    rows, line = [], 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((line, row))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise ValueError(f"{path}:{reader.line_num}: {error}") from None
+    if not rows:
+        raise ValueError(f"{path}: empty file; expected "
+                         f"{'a header line, then ' if header else ''}one example per line")
     if not header:
-        return [dict(enumerate(r)) for r in rows]
-    names = rows[0]
-    return [dict(zip(names, r)) for r in rows[1:] if len(r) >= len(names)]
+        return [(n, dict(enumerate(r))) for n, r in rows]
+    (_, names), rows = rows[0], rows[1:]
+    if not rows:
+        raise ValueError(f"{path}: no examples after the header line")
+    return [(n, dict(zip(names, r))) for n, r in rows]
 
 
-def read_examples(task, data_dir, split, labels=None, limit=None):
+def _label(row, spec):
+    """The row's label string, "" when the row has none."""
+    return (row.get(spec.label) or "").strip()
+
+
+def _labelled_rows(path, spec, drop_unlabeled):
+    """The rows of `path` that have a label; refuses (or, with `drop_unlabeled`, drops and
+    logs) the others, naming the first one's line."""
+    rows = _rows(path, spec.header, spec.quoted)
+    unlabeled = [n for n, r in rows if not _label(r, spec)]
+    if unlabeled and not drop_unlabeled:
+        raise ValueError(
+            f"{path}:{unlabeled[0]}: no label (column {spec.label!r}); {len(unlabeled)} of "
+            f"{len(rows)} rows have none: fix the file, or pass --drop-unlabeled "
+            "(drop_unlabeled=True) to skip them")
+    if unlabeled:
+        logger.warning("%s: dropped %d of %d rows without a label (the first at line %d)",
+                       path, len(unlabeled), len(rows), unlabeled[0])
+    rows = [(n, r) for n, r in rows if _label(r, spec)]
+    for column in (spec.text_a, spec.text_b):
+        missing = [n for n, r in rows if column is not None and column not in r]
+        if missing:
+            raise ValueError(f"{path}:{missing[0]}: no text in column {column!r} "
+                             f"({len(missing)} rows)")
+    return rows
+
+
+def split_path(task, data_dir, split):
+    """The file of `split` ("train", "dev", or another name: `<split>.tsv`) in a task folder."""
+    names = dict(zip(("train", "dev"), TASKS[task].splits))
+    return os.path.join(data_dir, names.get(split, f"{split}.tsv"))
+
+
+def read_examples(task, data_dir, split, labels=None, limit=None, path=None,
+                  drop_unlabeled=False):
     """Reads one split: (texts_a, texts_b or None, label ids or scores, label names).
 
     Args:
@@ -61,33 +125,46 @@ def read_examples(task, data_dir, split, labels=None, limit=None):
         split: "train" or "dev".
         labels: tuple of label strings, to reuse train's order for dev (banking77).
         limit: int. Keep the first `limit` rows. Defaults to all.
+        path: str. The file to read instead of the split's file in `data_dir`.
+        drop_unlabeled: bool. Skip rows without a label (logging how many) instead of
+            refusing the file.
     """
     spec = TASKS[task]
-    rows = _rows(os.path.join(data_dir, f"{split}.tsv"), spec.header, spec.quoted)[:limit]
-    texts_a = [r[spec.text_a] for r in rows]
-    texts_b = [r[spec.text_b] for r in rows] if spec.text_b is not None else None
-    values = [r[spec.label].strip() for r in rows]
+    path = path or split_path(task, data_dir, split)
+    rows = _labelled_rows(path, spec, drop_unlabeled)[:limit]
+    texts_a = [r[spec.text_a] for _, r in rows]
+    texts_b = [r[spec.text_b] for _, r in rows] if spec.text_b is not None else None
+    values = [_label(r, spec) for _, r in rows]
     if spec.is_regression:
+        for (line, _), value in zip(rows, values):
+            try:
+                float(value)
+            except ValueError:
+                raise ValueError(f"{path}:{line}: label {value[:40]!r} is not a number") from None
         return texts_a, texts_b, np.array(values, dtype=np.float32), ()
     names = tuple(labels or spec.labels or sorted(set(values)))
     index = {n: i for i, n in enumerate(names)}
-    unknown = sorted(set(values) - set(index))
+    unknown = [(line, v) for (line, _), v in zip(rows, values) if v not in index]
     if unknown:
-        raise ValueError(f"{task} {split}: labels {unknown[:5]} not in the label set")
+        raise ValueError(f"{path}:{unknown[0][0]}: labels "
+                         f"{sorted({v[:40] for _, v in unknown})[:5]} not in the label set "
+                         f"{list(names)[:10]}")
     return texts_a, texts_b, np.array([index[v] for v in values], dtype=np.int32), names
 
 
-def label_names(task, data_dir, splits=("train", "dev")):
-    """The task's label strings in id order: fixed for GLUE, the sorted union of the files otherwise."""
+def label_names(task, data_dir, splits=("train", "dev"), paths=None):
+    """The task's label strings in id order: fixed for GLUE, the sorted union of the files otherwise.
+
+    `paths` (one file per split) replaces the splits' files in `data_dir`.
+    """
     spec = TASKS[task]
     if spec.labels is not None:
         return spec.labels
     values = set()
-    for split in splits:
-        path = os.path.join(data_dir, f"{split}.tsv")
-        if os.path.exists(path):
-            values.update(r[spec.label].strip() for r in _rows(path, spec.header, spec.quoted))
-    return tuple(sorted(values))
+    for path in paths or [split_path(task, data_dir, split) for split in splits]:
+        if path and os.path.exists(path):
+            values.update(_label(r, spec) for _, r in _rows(path, spec.header, spec.quoted))
+    return tuple(sorted(values - {""}))
 
 
 def encode_examples(tokenizer, texts_a, texts_b=None, max_seq_length=128):
@@ -102,6 +179,8 @@ def encode_examples(tokenizer, texts_a, texts_b=None, max_seq_length=128):
 def classification_dataset(features, labels=None, batch_size=32, shuffle=False, seed=0,
                            drop_remainder=False):
     """`tf.data.Dataset` of (features, labels) batches (features only without labels)."""
+    import tensorflow as tf
+
     data = (features, labels) if labels is not None else features
     dataset = tf.data.Dataset.from_tensor_slices(data)
     if shuffle:

@@ -27,6 +27,9 @@ from albert_keras.data.pretraining import max_predictions_from_manifest, pretrai
 from albert_keras.models import AlbertForPreTraining
 from albert_keras.models.losses import IGNORE_INDEX, masked_cross_entropy
 from albert_keras.training import distribute, reporting
+from albert_keras.training.arguments import check_positive
+from albert_keras.training.callbacks import (Backup, StopOnNaN, check_arguments,  # noqa: F401
+                                            resumed_epoch, run_arguments)
 from albert_keras.training.optimization import create_optimizer, lamb_learning_rate
 
 logger = logging.getLogger(__name__)
@@ -195,15 +198,6 @@ class EpochTimer(keras.callbacks.Callback):
         return sum(self.seconds.values())
 
 
-def resumed_epoch(backup_dir):
-    """The epoch a BackupAndRestore folder will resume at (0 when there is none)."""
-    path = os.path.join(backup_dir, "training_metadata.json")
-    if not os.path.exists(path):
-        return 0
-    with open(path, encoding="utf-8") as handle:
-        return int(json.load(handle)["epoch"])
-
-
 def _check_predictions(files, max_seq_length, max_predictions_per_seq, examples=256):
     """Refuses a head narrower than the data: an example scoring more positions than it."""
     _, labels = next(iter(pretraining_dataset(files, examples, max_seq_length, shuffle=False,
@@ -227,7 +221,8 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
              learning_rate=None, warmup_steps=None, optimizer="lamb", steps_per_epoch=100,
              eval_files=None, eval_steps=20, mixed_precision=None, strategy=None, seed=0,
              init_from=None, verbose="auto", callbacks=(), clipnorm=1.0, jit_compile="auto",
-             max_predictions_per_seq="auto"):
+             max_predictions_per_seq="auto", tokenizer=None, model_dir=None,
+             resume_anyway=False):
     """Pre-trains ALBERT; returns `{"history", "eval_before", "eval_after", "train_seconds",
     "model_dir", "model"}`.
 
@@ -262,7 +257,23 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
         max_predictions_per_seq: int, None or "auto". The masked-LM head runs at this
             many positions per sequence (None: at every token). "auto" takes the most
             any example of the shards scores, from their manifest.json.
+        tokenizer: AlbertTokenizer. Saved beside the model, so that `model_dir` is a
+            complete hub-layout folder (`finetune --model` takes it as it is).
+        model_dir: str. Where the model (and tokenizer) go. Defaults to `output_dir/model`.
+        resume_anyway: bool. Resume a backup written with other arguments (logging the
+            differences) instead of refusing.
+
+    Raises:
+        ValueError: for a bad argument, before anything is trained.
+        FloatingPointError: when the loss turns NaN or infinite (nothing is saved).
     """
+    for name, value in (("steps", steps), ("batch_size", batch_size),
+                        ("max_seq_length", max_seq_length), ("steps_per_epoch", steps_per_epoch),
+                        ("eval_steps", eval_steps)):
+        check_positive(name, value)
+    check_positive("learning_rate", learning_rate, integer=False, allow_none=True)
+    if warmup_steps is not None and (isinstance(warmup_steps, bool) or warmup_steps < 0):
+        raise ValueError(f"warmup_steps must be an integer >= 0, got {warmup_steps!r}")
     if mixed_precision not in PRECISIONS:
         raise ValueError(f"mixed_precision must be one of {list(PRECISIONS)}")
     if not isinstance(strategy, tf.distribute.Strategy):
@@ -277,6 +288,14 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
         learning_rate = lamb_learning_rate(batch_size) if optimizer == "lamb" else 1e-4
     if max_predictions_per_seq == "auto":
         max_predictions_per_seq = max_predictions_from_manifest(train_files, max_seq_length)
+    backup_dir = os.path.join(work_dir, "backup")
+    arguments = run_arguments(
+        train_files=train_files, config=config.to_dict(), steps=steps, batch_size=batch_size,
+        max_seq_length=max_seq_length, learning_rate=learning_rate, warmup_steps=warmup_steps,
+        optimizer=optimizer, steps_per_epoch=steps_per_epoch, mixed_precision=mixed_precision,
+        seed=seed, init_from=init_from, clipnorm=clipnorm,
+        max_predictions_per_seq=max_predictions_per_seq)
+    check_arguments(backup_dir, arguments, resume_anyway)
     if max_predictions_per_seq:
         _check_predictions(train_files, max_seq_length, max_predictions_per_seq)
     keras.utils.set_random_seed(seed)
@@ -291,7 +310,6 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
                                                  clipnorm=clipnorm),
                       jit_compile=jit_compile)
     distribute.prepare_for_fit(model, strategy)
-    backup_dir = os.path.join(work_dir, "backup")
     start_epoch = resumed_epoch(backup_dir)
     train = _labelled(pretraining_dataset(train_files, batch_size, max_seq_length, seed=seed),
                       max_predictions_per_seq)
@@ -314,18 +332,25 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
             result["eval_before"] = json.load(handle)
     log_path = os.path.join(work_dir, "metrics.csv")
     timer = EpochTimer(os.path.join(work_dir, "epoch_seconds.json"), resumed=start_epoch > 0)
+    diverged = StopOnNaN()
+    # The shards' reader shuffles with `seed`: shuffle=False (Keras warns on True).
     history = model.fit(
         train, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=verbose,
-        validation_data=evaluation,
-        callbacks=[keras.callbacks.BackupAndRestore(backup_dir, double_checkpoint=True),
+        validation_data=evaluation, shuffle=False,
+        callbacks=[diverged, Backup(backup_dir, arguments),
                    keras.callbacks.CSVLogger(log_path, append=start_epoch > 0), timer,
                    *callbacks])
+    diverged.check(learning_rate)
     result["history"] = history.history
     result["train_seconds"] = timer.total_seconds()
     if evaluation is not None:
         result["eval_after"] = model.evaluate(evaluation, verbose=0, return_dict=True)
-    result["model_dir"] = os.path.join(work_dir, "model")
+    result["model_dir"] = model_dir or os.path.join(work_dir, "model")
+    if not chief and model_dir:
+        result["model_dir"] = os.path.join(work_dir, "model")
     model.save_pretrained(result["model_dir"])
+    if tokenizer is not None:
+        tokenizer.save_pretrained(result["model_dir"])
     if chief:
         reporting.plot_curves(log_path, os.path.join(work_dir, "curves.png"), "pre-training")
         reporting.write_json(os.path.join(work_dir, "results.json"),

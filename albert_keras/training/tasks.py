@@ -5,9 +5,6 @@ on, the config fields of its head, training arrays, and `evaluate(model)` with
 the benchmark's official scorer (GLUE metrics, SQuAD EM/F1, entity F1, accuracy).
 """
 
-import glob
-import os
-
 import numpy as np
 import tensorflow as tf
 
@@ -15,9 +12,7 @@ from albert_keras.data import classification, multiple_choice, ner, squad
 from albert_keras.metrics import classification as class_metrics
 from albert_keras.metrics.ner import entity_scores
 from albert_keras.metrics.squad import squad_evaluate, squad_v2_evaluate
-
-# The shared data folder's name for each task's default data.
-DATA_FOLDERS = {"squad": "squad_v1.1", "ner": "conll2003", "mc": "commonsenseqa"}
+from albert_keras.training.data_files import default_data_dir, task_files  # noqa: F401
 
 
 def predict(model, features, batch_size=64, keys=("logits",)):
@@ -32,27 +27,20 @@ def predict(model, features, batch_size=64, keys=("logits",)):
     return {k: np.concatenate(v) for k, v in outputs.items()}
 
 
-def _find(data_dir, names):
-    for name in names:
-        hits = sorted(glob.glob(os.path.join(data_dir, name)))
-        if hits:
-            return hits[0]
-    return None
-
-
 class GlueTask:
     """Sentence / sentence-pair classification or regression (SST-2, BANKING77, CoLA, MRPC, RTE, STS-B)."""
 
     model_class = "AlbertForSequenceClassification"
 
-    def __init__(self, name, data_dir, max_seq_length=128, limit_train=None, limit_eval=None,
-                 **unused):
+    def __init__(self, name, train_file, dev_file, max_seq_length=128, limit_train=None,
+                 limit_eval=None, drop_unlabeled=False, **unused):
         self.name, self.max_seq_length = name, max_seq_length
-        self.labels = classification.label_names(name, data_dir)
-        self.train = classification.read_examples(name, data_dir, "train", self.labels or None,
-                                                  limit_train)
-        self.dev = classification.read_examples(name, data_dir, "dev", self.labels or None,
-                                                limit_eval)
+        self.labels = classification.label_names(name, None, paths=(train_file, dev_file))
+        self.train, self.dev = (
+            classification.read_examples(name, None, split, self.labels or None, limit,
+                                         path=path, drop_unlabeled=drop_unlabeled)
+            for split, path, limit in (("train", train_file, limit_train),
+                                       ("dev", dev_file, limit_eval)))
 
     def texts(self):
         """Training text, for a `--tiny` SentencePiece model."""
@@ -83,19 +71,17 @@ class SquadTask:
 
     model_class = "AlbertForQuestionAnswering"
 
-    def __init__(self, name, data_dir, max_seq_length=384, limit_train=None, limit_eval=None,
-                 train_file=None, dev_file=None, doc_stride=128, max_query_length=64,
+    def __init__(self, name, train_file, dev_file, max_seq_length=384, limit_train=None,
+                 limit_eval=None, doc_stride=128, max_query_length=64,
                  version_2_with_negative=False, **unused):
-        train_file = train_file or _find(data_dir, ["train-v*.json", "train*.json*"])
-        dev_file = dev_file or _find(data_dir, ["dev-v*.json", "dev*.json*"])
-        if not train_file or not dev_file:
-            raise ValueError(f"squad needs train and dev files in {data_dir} "
-                             "(or --train-file / --dev-file)")
         self.max_seq_length, self.doc_stride = max_seq_length, doc_stride
         self.max_query_length = max_query_length
         self.version_2 = version_2_with_negative
         self.train = squad.read_squad(train_file, limit_train)
         self.dev = squad.read_squad(dev_file, limit_eval)
+        for path, examples in ((train_file, self.train), (dev_file, self.dev)):
+            if not examples:
+                raise ValueError(f"{path}: no questions")
 
     def texts(self):
         return [e["question"] for e in self.train] + sorted({e["context"] for e in self.train})
@@ -126,15 +112,14 @@ class NerTask:
 
     model_class = "AlbertForTokenClassification"
 
-    def __init__(self, name, data_dir, max_seq_length=128, limit_train=None, limit_eval=None,
-                 train_file=None, dev_file=None, **unused):
-        train_file = train_file or _find(data_dir, ["eng.train", "train*"])
-        dev_file = dev_file or _find(data_dir, ["eng.testa", "dev*", "valid*"])
-        if not train_file or not dev_file:
-            raise ValueError(f"ner needs train and dev CoNLL files in {data_dir}")
+    def __init__(self, name, train_file, dev_file, max_seq_length=128, limit_train=None,
+                 limit_eval=None, **unused):
         self.max_seq_length = max_seq_length
         self.train = ner.read_conll(train_file, limit=limit_train)
         self.dev = ner.read_conll(dev_file, limit=limit_eval)
+        for path, (sentences, _) in ((train_file, self.train), (dev_file, self.dev)):
+            if not sentences:
+                raise ValueError(f"{path}: no sentences")
         self.labels = sorted({t for tags in self.train[1] + self.dev[1] for t in tags})
 
     def texts(self):
@@ -167,15 +152,17 @@ class ChoiceTask:
 
     model_class = "AlbertForMultipleChoice"
 
-    def __init__(self, name, data_dir, max_seq_length=64, limit_train=None, limit_eval=None,
-                 train_file=None, dev_file=None, **unused):
-        train_file = train_file or _find(data_dir, ["train*.jsonl", "Data/Main/train.jsonl"])
-        dev_file = dev_file or _find(data_dir, ["dev*.jsonl", "Data/Main/dev.jsonl"])
-        if not train_file or not dev_file:
-            raise ValueError(f"mc needs train and dev .jsonl files in {data_dir}")
+    def __init__(self, name, train_file, dev_file, max_seq_length=64, limit_train=None,
+                 limit_eval=None, **unused):
         self.max_seq_length = max_seq_length
         self.train = multiple_choice.read_jsonl_choices(train_file, limit_train)
         self.dev = multiple_choice.read_jsonl_choices(dev_file, limit_eval)
+        for path, (contexts, _, labels) in ((train_file, self.train), (dev_file, self.dev)):
+            if not contexts:
+                raise ValueError(f"{path}: no questions")
+            if labels is None:
+                raise ValueError(f"{path}: some questions have no answerKey; mc trains and "
+                                 "scores on labelled questions only")
 
     def texts(self):
         contexts, choices, _ = self.train
@@ -201,19 +188,11 @@ TASKS = {**{name: GlueTask for name in classification.TASKS},
          "squad": SquadTask, "ner": NerTask, "mc": ChoiceTask}
 
 
-def default_data_dir(task, root=None):
-    """`../shared/data/<folder>` (or `root/<folder>`) for a task, if it exists; else None."""
-    root = root or os.path.join(os.getcwd(), "..", "shared", "data")
-    path = os.path.join(root, DATA_FOLDERS.get(task, task))
-    return os.path.abspath(path) if os.path.isdir(path) else None
+def load_task(name, data_dir=None, train_file=None, dev_file=None, **kwargs):
+    """The task object for `name` (`sst2`, any GLUE key, `squad`, `ner`, `mc`).
 
-
-def load_task(name, data_dir=None, **kwargs):
-    """The task object for `name` (`sst2`, any GLUE key, `squad`, `ner`, `mc`)."""
-    if name not in TASKS:
-        raise ValueError(f"unknown task {name!r}; choose from {sorted(TASKS)}")
-    data_dir = data_dir or default_data_dir(name)
-    if data_dir is None:
-        raise ValueError(f"no data for {name}: pass --data-dir (../shared/data/"
-                         f"{DATA_FOLDERS.get(name, name)} does not exist)")
-    return TASKS[name](name, data_dir, **kwargs)
+    Explicit `train_file` / `dev_file` win; the rest is found in `data_dir`
+    (`data_files.task_files`).
+    """
+    train_file, dev_file = task_files(name, data_dir, train_file, dev_file)
+    return TASKS[name](name, train_file, dev_file, **kwargs)
