@@ -94,6 +94,8 @@ def _write_hf(model, dst, vocabulary):
 
 def _write_keras(model, dst, vocabulary):
     """One .keras file, written beside DST and renamed into place."""
+    from albert_keras.checkpoints.atomic import default_permissions
+
     folder = os.path.dirname(os.path.abspath(dst))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(dst)}.tmp-", suffix=".keras",
@@ -101,6 +103,7 @@ def _write_keras(model, dst, vocabulary):
     os.close(fd)
     try:
         model.save(tmp)
+        default_permissions(tmp)  # mkstemp's 0600, as a plain open would write it
         os.replace(tmp, dst)
     finally:
         if os.path.exists(tmp):
@@ -115,9 +118,19 @@ def _write_keras_hub(model, dst, vocabulary):
     from albert_keras.checkpoints import keras_hub
 
     report = keras_hub.save_preset(model, dst, vocabulary=vocabulary)
-    if report.new or report.ignored:
-        print(f"keras-hub: fresh {report.new or 'none'}; not representable "
-              f"{report.ignored or 'none'}", flush=True)
+    summary = _keras_hub_summary(report)
+    if summary:
+        print(summary, flush=True)
+
+
+def _keras_hub_summary(report):
+    """What the keras-hub preset does not carry over, in words ("" when it carries everything)."""
+    parts = []
+    if report.new:
+        parts.append(f"freshly initialized (not in the source): {', '.join(report.new)}")
+    if report.ignored:
+        parts.append(f"left out (keras-hub has no place for them): {', '.join(report.ignored)}")
+    return "keras-hub: " + "; ".join(parts) if parts else ""
 
 
 WRITERS = {"hf": _write_hf, "keras": _write_keras, "keras-hub": _write_keras_hub}
@@ -137,6 +150,7 @@ def build_parser():
     parser = argparse.ArgumentParser(prog="albert-keras",
                                      description="ALBERT for Keras 3: convert checkpoints, "
                                      "pre-train, fine-tune, export.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, command in COMMANDS.items():
         sub = subparsers.add_parser(name, help=command.help, description=command.help,
@@ -153,6 +167,18 @@ def build_parser():
     export = export_cli.add_parser(subparsers)
     export.set_defaults(run=export_cli.run, verbose=False)
     return parser
+
+
+def _version():
+    """The installed package's version (its metadata), else the source tree's."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("albert-keras")
+    except metadata.PackageNotFoundError:
+        from albert_keras import __version__
+
+        return __version__
 
 
 def main(argv=None):
