@@ -3,7 +3,9 @@
 
 import dataclasses
 import json
+import math
 import os
+import re
 from typing import Any
 
 import numpy as np
@@ -11,6 +13,66 @@ import numpy as np
 from albert_keras.activations import ACTIVATIONS
 
 _PROBLEM_TYPES = (None, "regression", "single_label_classification", "multi_label_classification")
+_COUNTS = ("vocab_size", "embedding_size", "hidden_size", "num_hidden_layers", "num_hidden_groups",
+           "num_attention_heads", "intermediate_size", "inner_group_num",
+           "max_position_embeddings", "type_vocab_size")
+_INTEGER_KEY = re.compile(r"[0-9]+")
+
+# Size bounds no published ALBERT comes near (albert-xxlarge-v2: 223M parameters, 12 layer
+# applications, 2 labels); `max_parameters=None` lifts all three.
+MAX_PARAMETERS = 1_500_000_000  # 6 GB of float32 weights
+MAX_LAYERS = 1024  # layer applications (shared weights: they cost time, not parameters)
+MAX_LABELS = 1_000_000
+MAX_CONFIG_BYTES = 64 << 20  # a config.json is a few kB; id2label of MAX_LABELS fits
+
+
+class ConfigFileError(ValueError):
+    """A config file that cannot be read as an ALBERT config (its path is in the message)."""
+
+
+def parameter_count(config) -> int:
+    """Parameters of the backbone plus the largest heads (an MLM head and a classifier).
+
+    Exact integer arithmetic on the config's fields: nothing is allocated, so it is the
+    check run before a model is built.
+    """
+    V, E, H, I = (config.vocab_size, config.embedding_size, config.hidden_size,
+                  config.intermediate_size)
+    embeddings = (V + config.max_position_embeddings + config.type_vocab_size) * E + 2 * E
+    embeddings += E * H + H  # the E -> H projection
+    layer = 4 * (H * H + H) + 2 * H + (H * I + I) + (I * H + H) + 2 * H
+    encoder = config.num_hidden_groups * config.inner_group_num * layer
+    pooler = H * H + H
+    mlm_head = H * E + E + 2 * E + V
+    classifier = (H + 1) * (config.num_labels or 2)
+    return embeddings + encoder + pooler + mlm_head + classifier
+
+
+def _bytes(count):
+    """`count` bytes in the largest unit below it, e.g. 4.5 TB."""
+    for unit in ("B", "kB", "MB", "GB", "TB", "PB"):
+        if count < 1000 or unit == "PB":
+            return f"{count:.1f} {unit}" if unit != "B" else f"{count} B"
+        count /= 1000
+    return ""
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _label_id(key, where):
+    """An int label id from an int or an integer string ("0", "1" as JSON writes them)."""
+    if _is_int(key):
+        return key
+    if isinstance(key, str) and _INTEGER_KEY.fullmatch(key.strip()):
+        return int(key)
+    raise ValueError(f"{where} has {key!r}, which is not a label id (an int >= 0, or a string "
+                     "of digits as config.json writes it)")
 
 
 @dataclasses.dataclass
@@ -46,6 +108,10 @@ class AlbertConfig:
         id2label / label2id: dict. Label names; keys of `id2label` are ints.
         problem_type: str or None. "regression", "single_label_classification" or
             "multi_label_classification"; None lets the loss infer it from the labels.
+        max_parameters: int or None. Refuse configs whose `parameter_count` is larger
+            (checked before anything is allocated); None lifts it and the bounds on
+            layers and labels. Not a field: never written to `config.json`. Defaults
+            to `MAX_PARAMETERS`.
 
     Example:
     >>> config = AlbertConfig(vocab_size=99, embedding_size=16, hidden_size=32,
@@ -81,28 +147,93 @@ class AlbertConfig:
     label2id: dict[str, int] | None = None
     problem_type: str | None = None
 
-    def __post_init__(self):
-        # Labels follow transformers' PretrainedConfig: id2label wins, keys become ints.
+    max_parameters: dataclasses.InitVar[int | None] = MAX_PARAMETERS
+
+    def __post_init__(self, max_parameters=MAX_PARAMETERS):
+        if max_parameters is not None and (not _is_int(max_parameters) or max_parameters < 1):
+            raise ValueError(f"max_parameters must be a positive int or None, got "
+                             f"{max_parameters!r}")
+        self.max_parameters = max_parameters  # not a field: never written to config.json
+        self._check_counts()
+        self._normalise_labels()
+        self.validate()
+
+    def _check_counts(self):
+        """Every count a positive int within the size bounds; before anything is built."""
+        for name in _COUNTS + ("num_labels",):
+            value = getattr(self, name)
+            if isinstance(value, np.integer):
+                value = int(value)
+                setattr(self, name, value)
+            if name == "num_labels":
+                continue
+            if not _is_int(value) or value < 1:
+                raise ValueError(f"AlbertConfig.{name} must be a positive int, got {value!r}")
+        if self.num_labels is not None and (not _is_int(self.num_labels) or self.num_labels < 1):
+            raise ValueError(f"AlbertConfig.num_labels must be a positive int, got "
+                             f"{self.num_labels!r}")
+        if self.max_parameters is None:
+            return
+        opt_out = "pass max_parameters=None to build it anyway"
+        if self.num_hidden_layers > MAX_LAYERS:
+            raise ValueError(f"num_hidden_layers={self.num_hidden_layers} > {MAX_LAYERS}, the "
+                             f"most this library builds by default; {opt_out}")
+        labels = self.num_labels if self.num_labels is not None else len(self.id2label or ())
+        if labels > MAX_LABELS:
+            raise ValueError(f"num_labels={labels} > {MAX_LABELS}, the most this library builds "
+                             f"by default; {opt_out}")
+        count = parameter_count(self)
+        if count > self.max_parameters:
+            raise ValueError(
+                f"this config has {count:.2g} parameters ({_bytes(4 * count)} in float32); the "
+                f"limit is {self.max_parameters:.2g} ({_bytes(4 * self.max_parameters)}); pass "
+                f"max_parameters={count} (or None) to build it anyway")
+
+    def _normalise_labels(self):
+        """Labels as transformers' PretrainedConfig has them: id2label wins, keys become ints."""
+        for name in ("id2label", "label2id"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, dict):
+                raise ValueError(f"{name} must be a dict, got {type(value).__name__}")
         if self.id2label is not None:
-            self.id2label = {int(k): v for k, v in self.id2label.items()}
+            id2label = {}
+            for key, label in self.id2label.items():
+                index = _label_id(key, "id2label")
+                if not isinstance(label, str):
+                    raise ValueError(f"id2label[{key!r}] = {label!r} must be a string")
+                if index in id2label:
+                    raise ValueError(f"id2label has label id {index} twice")
+                id2label[index] = label
+            self.id2label = id2label
             if self.num_labels is None:
                 self.num_labels = len(self.id2label)
         if self.num_labels is None:
             self.num_labels = 2
+        # A num_labels that disagrees with id2label (an override such as num_labels=5 for a new
+        # head) gets fresh names, as transformers' num_labels setter does.
         if self.id2label is None or len(self.id2label) != self.num_labels:
             self.id2label = {i: f"LABEL_{i}" for i in range(self.num_labels)}
-        if self.label2id is None or len(self.label2id) != self.num_labels:
+        if set(self.id2label) != set(range(self.num_labels)):
+            stray = min(set(self.id2label) - set(range(self.num_labels)))
+            raise ValueError(f"id2label has label id {stray}; with num_labels={self.num_labels} "
+                             f"the ids are 0..{self.num_labels - 1}")
+        if self.label2id is not None and len(self.label2id) == self.num_labels:
+            label2id = {}
+            for label, value in self.label2id.items():
+                if not isinstance(label, str):
+                    raise ValueError(f"label2id key {label!r} must be a string")
+                index = _label_id(value, f"label2id[{label!r}]")
+                if index >= self.num_labels:
+                    raise ValueError(f"label2id[{label!r}] = {index} >= num_labels "
+                                     f"{self.num_labels}")
+                label2id[label] = index
+            self.label2id = label2id
+        else:
             self.label2id = {v: k for k, v in self.id2label.items()}
-        self.label2id = {k: int(v) for k, v in self.label2id.items()}
-        self.validate()
 
     def validate(self):
         """Raises a ValueError naming the first invalid field."""
-        positive = ["vocab_size", "embedding_size", "hidden_size", "num_hidden_layers", "num_hidden_groups", "num_attention_heads", "intermediate_size", "inner_group_num", "max_position_embeddings", "type_vocab_size", "num_labels"]
-        for name in positive:
-            value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"AlbertConfig.{name} must be a positive int, got {value!r}")
+        self._check_counts()
         if self.hidden_size % self.num_attention_heads:
             raise ValueError(
                 f"hidden_size={self.hidden_size} must be divisible by "
@@ -113,19 +244,23 @@ class AlbertConfig:
                 f"num_hidden_layers={self.num_hidden_layers} must be divisible by "
                 f"num_hidden_groups={self.num_hidden_groups}"
             )
-        if self.hidden_act not in ACTIVATIONS:
+        if not isinstance(self.hidden_act, str) or self.hidden_act not in ACTIVATIONS:
             raise ValueError(
                 f"hidden_act={self.hidden_act!r} is not supported; "
                 f"choose one of {sorted(ACTIVATIONS)}"
             )
-        for name in ("hidden_dropout_prob", "attention_probs_dropout_prob"):
+        for name in ("hidden_dropout_prob", "attention_probs_dropout_prob",
+                     "classifier_dropout_prob"):
             value = getattr(self, name)
-            if not 0.0 <= value < 1.0:
-                raise ValueError(f"{name}={value!r} must be in [0, 1)")
-        if self.classifier_dropout_prob is not None and not 0 <= self.classifier_dropout_prob < 1:
-            raise ValueError(
-                f"classifier_dropout_prob={self.classifier_dropout_prob!r} must be in [0, 1)"
-            )
+            if name == "classifier_dropout_prob" and value is None:
+                continue
+            if not _is_number(value) or not 0.0 <= value < 1.0:
+                raise ValueError(f"{name}={value!r} must be a number in [0, 1)")
+        for name, low in (("initializer_range", ">= 0"), ("layer_norm_eps", "> 0")):
+            value = getattr(self, name)
+            if (not _is_number(value) or not math.isfinite(value) or value < 0
+                    or (low == "> 0" and value == 0)):
+                raise ValueError(f"{name}={value!r} must be a finite number {low}")
         if self.position_embedding_type != "absolute":
             raise ValueError(
                 f"position_embedding_type={self.position_embedding_type!r}: only 'absolute' "
@@ -133,8 +268,10 @@ class AlbertConfig:
             )
         if self.problem_type not in _PROBLEM_TYPES:
             raise ValueError(f"problem_type={self.problem_type!r} must be one of {_PROBLEM_TYPES}")
-        if self.layer_norm_eps <= 0:
-            raise ValueError(f"layer_norm_eps={self.layer_norm_eps!r} must be > 0")
+        for name in ("pad_token_id", "bos_token_id", "eos_token_id"):
+            value = getattr(self, name)
+            if value is not None and (not _is_int(value) or value < 0):
+                raise ValueError(f"{name} must be an int >= 0 or None, got {value!r}")
 
     # ---------------------------------------------------------------- I/O
     def to_dict(self) -> dict[str, Any]:
@@ -145,10 +282,14 @@ class AlbertConfig:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "AlbertConfig":
+    def from_dict(cls, data: dict[str, Any], max_parameters=MAX_PARAMETERS) -> "AlbertConfig":
         """Builds a config from a dict; keys transformers writes but ALBERT ignores are dropped."""
+        if not isinstance(data, dict):
+            raise ValueError(f"an ALBERT config is a dict (a JSON object), got "
+                             f"{type(data).__name__}")
         known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return cls(**{k: v for k, v in data.items() if k in known},
+                   max_parameters=max_parameters)
 
     def to_json_string(self) -> str:
         """The config as the hub's `config.json` text."""
@@ -164,19 +305,36 @@ class AlbertConfig:
             f.write("\n")
 
     @classmethod
-    def from_json_file(cls, path: str) -> "AlbertConfig":
-        """Reads a hub `config.json` (or the original Google `albert_config.json`)."""
+    def from_json_file(cls, path: str, max_parameters=MAX_PARAMETERS) -> "AlbertConfig":
+        """Reads a hub `config.json` (or the original Google `albert_config.json`).
+
+        A file that is not a JSON object of valid fields raises `ConfigFileError` naming it.
+        """
         if not os.path.isfile(path):
             raise FileNotFoundError(f"No ALBERT config file at {path}")
-        with open(path, encoding="utf-8") as f:
-            try:
+        if os.path.getsize(path) > MAX_CONFIG_BYTES:
+            raise ConfigFileError(f"{path} is {_bytes(os.path.getsize(path))}, too large for "
+                                  f"a config.json (the limit is {_bytes(MAX_CONFIG_BYTES)})")
+        try:
+            with open(path, encoding="utf-8") as f:
                 data = json.load(f)
-            except json.JSONDecodeError as e:
-                raise ValueError(f"{path} is not valid JSON: {e}") from None
-        return cls.from_dict(data)
+        except UnicodeDecodeError as e:
+            raise ConfigFileError(f"{path} is not UTF-8 text: {e}") from None
+        except json.JSONDecodeError as e:
+            raise ConfigFileError(f"{path} is not valid JSON: {e}") from None
+        except RecursionError:
+            raise ConfigFileError(f"{path} is not valid JSON: nested too deeply") from None
+        if not isinstance(data, dict):
+            raise ConfigFileError(f"{path} holds a JSON {type(data).__name__}, not the JSON "
+                                  "object of an ALBERT config")
+        try:
+            return cls.from_dict(data, max_parameters=max_parameters)
+        except (TypeError, ValueError) as e:
+            raise ConfigFileError(f"{path}: {e}") from None
 
     @classmethod
-    def from_pretrained(cls, path_or_name: str, **overrides) -> "AlbertConfig":
+    def from_pretrained(cls, path_or_name: str, max_parameters=MAX_PARAMETERS,
+                        **overrides) -> "AlbertConfig":
         """Config of a preset name, a hub id, or a folder holding `config.json`."""
         from albert_keras import hub, presets
 
@@ -188,8 +346,10 @@ class AlbertConfig:
                 return cls.from_preset(path_or_name, **overrides)
         else:
             path = hub.resolve_file(path_or_name, "config.json")
-        config = cls.from_json_file(path)
-        return dataclasses.replace(config, **overrides) if overrides else config
+        config = cls.from_json_file(path, max_parameters=max_parameters)
+        if overrides:
+            return dataclasses.replace(config, max_parameters=max_parameters, **overrides)
+        return config
 
     @classmethod
     def from_preset(cls, name: str, **overrides) -> "AlbertConfig":
