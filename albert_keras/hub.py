@@ -1,5 +1,6 @@
 """Resolve a hub name or a local folder to local files via huggingface_hub (cache, offline, clear errors)."""
 
+import functools
 import logging
 import os
 
@@ -46,19 +47,30 @@ def resolve_file(path_or_name: str, filename: str, required: bool = True):
 
 
 def _hub_download(name, filename, required):
-    from huggingface_hub import hf_hub_download
-    from huggingface_hub.utils import EntryNotFoundError, LocalEntryNotFoundError
+    from huggingface_hub import constants, hf_hub_download
+    from huggingface_hub.utils import (EntryNotFoundError, HFValidationError,
+                                       LocalEntryNotFoundError, validate_repo_id)
 
     repo = repo_id(name)
     try:
-        return hf_hub_download(repo, filename)
+        validate_repo_id(repo)
+    except HFValidationError:
+        raise FileNotFoundError(f"no such folder: {name} (and it is not a Hugging Face hub "
+                                "name)") from None
+    # Offline or unreachable: the cache only, at once (huggingface_hub would retry each
+    # request for about 24 s, logging every retry).
+    offline = "HF_HUB_OFFLINE is set" if constants.HF_HUB_OFFLINE else (
+        None if hub_reachable(constants.ENDPOINT) else f"{constants.ENDPOINT} cannot be reached")
+    try:
+        return hf_hub_download(repo, filename, local_files_only=bool(offline))
     except LocalEntryNotFoundError:
         # Offline (or the hub unreachable) and the file is not in the local cache.
         if required:
             raise FileNotFoundError(
                 f"Cannot get {filename} of {name!r}: it is neither a local folder nor in the "
-                f"Hugging Face cache, and the hub ({repo}) cannot be reached. Download it "
-                "once online, or pass the path of a folder in the hub layout."
+                f"Hugging Face cache, and the hub ({repo}) cannot be reached "
+                f"({offline or 'the request failed'}). Download it once online, or pass the "
+                "path of a folder in the hub layout."
             ) from None
         return None
     except EntryNotFoundError:  # after its subclass LocalEntryNotFoundError
@@ -70,6 +82,19 @@ def _hub_download(name, filename, required):
             raise FileNotFoundError(f"Cannot get {filename} of {name!r} from the hub: "
                                     f"{type(error).__name__}: {error}") from None
         return None
+
+
+@functools.lru_cache(maxsize=None)
+def hub_reachable(endpoint, timeout=3.0):
+    """True when `endpoint` answers an HTTP request within `timeout` seconds (asked once)."""
+    import requests
+    from huggingface_hub.utils import get_session
+
+    try:
+        get_session().head(endpoint, timeout=timeout, allow_redirects=False)
+    except requests.RequestException:
+        return False
+    return True
 
 
 def resolve_weights(path_or_name: str):

@@ -19,22 +19,41 @@ class TokenClassificationPipeline(Pipeline):
     `aggregation_strategy="none"` (default) gives one dict per non-special token
     `{entity, score, index, word, start, end}`; `"simple"` groups adjacent tokens of
     the same entity (a `B-` starts a new one) into `{entity_group, score, word,
-    start, end}`. Labels "O" are dropped, as in transformers.
+    start, end}`. Labels "O" are dropped, as in transformers. Both settings can be given
+    when the pipeline is made (`pipeline("ner", model, aggregation_strategy="simple")`) or
+    per call; a call's own value wins.
 
     Example:
     >>> # albert_keras.pipeline("token-classification", model="path")("Ada lives in Paris")
     """
 
     token_outputs = ("logits",)
+    strategies = ("none", "simple")
+
+    def __init__(self, runtime, tokenizer, aggregation_strategy="none", ignore_labels=("O",),
+                 **kwargs):
+        super().__init__(runtime, tokenizer, **kwargs)
+        self.aggregation_strategy = self._strategy(aggregation_strategy)
+        self.ignore_labels = tuple(ignore_labels)
+
+    def _strategy(self, name):
+        """A strategy name, lower-cased as transformers' `AggregationStrategy` takes it."""
+        name = str(getattr(name, "value", name)).lower()
+        if name not in self.strategies:
+            raise ValueError(f"aggregation_strategy={name!r}: use 'none' or 'simple'")
+        return name
 
     def preprocess(self, text, **kwargs):
         encoding = self.tokenizer([text], truncation=True, max_length=self.max_length,
                                   return_offsets_mapping=True, return_special_tokens_mask=True)
         return encoding, (text, encoding)
 
-    def postprocess(self, outputs, context, aggregation_strategy="none", ignore_labels=("O",),
+    def postprocess(self, outputs, context, aggregation_strategy=None, ignore_labels=None,
                     **kwargs):
         _, encoding = context
+        strategy = self.aggregation_strategy if aggregation_strategy is None else \
+            self._strategy(aggregation_strategy)
+        ignore_labels = self.ignore_labels if ignore_labels is None else ignore_labels
         ids = encoding["input_ids"][0]
         offsets = encoding["offset_mapping"][0]
         special = encoding["special_tokens_mask"][0]
@@ -48,11 +67,8 @@ class TokenClassificationPipeline(Pipeline):
             tokens.append({"entity": self.config.id2label[best], "score": float(probs[best]),
                            "index": index, "word": self.tokenizer.convert_ids_to_tokens(
                                [int(token_id)])[0], "start": int(start), "end": int(end)})
-        if aggregation_strategy == "none":
+        if strategy == "none":
             return [t for t in tokens if t["entity"] not in ignore_labels]
-        if aggregation_strategy != "simple":
-            raise ValueError(f"aggregation_strategy={aggregation_strategy!r}: use 'none' or "
-                             "'simple'")
         groups = []
         for token in tokens:
             bi, tag = _tag(token["entity"])
