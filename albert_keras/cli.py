@@ -185,6 +185,7 @@ def main(argv=None):
     """Runs one subcommand; returns its exit status (0 ok, 1 error, 2 usage, 130 interrupt)."""
     args = build_parser().parse_args(argv)
     _configure_logging(args.verbose)
+    _quiet_native_logs(args.verbose)
     try:
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
@@ -197,6 +198,18 @@ def main(argv=None):
         print(f"albert-keras {args.command}: error: {message or type(error).__name__}",
               file=sys.stderr)
         return 1
+
+
+def _quiet_native_logs(verbose):
+    """No TensorFlow / absl / LiteRT C++ log lines unless --verbose (albert_keras.native_logs);
+    errors still reach the user as exceptions, printed by `main` as one line."""
+    from albert_keras import native_logs
+
+    if verbose:
+        os.environ[native_logs.VERBOSE_VARIABLE] = "1"
+        return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ logs after start-up
+    native_logs.quiet_tensorflow_import()  # ... and the lines it prints while it starts
 
 
 class _StderrHandler(logging.StreamHandler):

@@ -2,7 +2,10 @@
 
 `from_pretrained("albert-tiny-en")`, `pipeline("fill-mask", "albert-tiny-en")` and the
 `albert-keras` commands resolve these names to the bundled folders before asking the
-Hugging Face hub; each folder has a model card (`README.md`) saying how it was trained.
+Hugging Face hub; each folder has a model card (`README.md`) saying how it was trained, and
+`litert/model-float32.tflite`, the same model exported for LiteRT (any sequence length), which
+the `albert-keras` commands run without importing TensorFlow
+(`scripts/export_shipped_litert.py` writes it).
 
 Example:
 >>> from albert_keras.shipped import SHIPPED_MODELS, shipped_path
@@ -20,6 +23,7 @@ SHIPPED_MODELS = {
     "albert-tiny-en-squad": "albert-tiny-en fine-tuned on SQuAD v1.1 (extractive QA) by "
                             "scripts/finetune_albert_tiny_squad.py",
 }
+LITERT_FILE = os.path.join("litert", "model-float32.tflite")
 # What a command uses when no --model is given.
 DEFAULT_MODELS = {"fill-mask": "albert-tiny-en", "feature-extraction": "albert-tiny-en",
                   "text-classification": "albert-tiny-en-sst2",
@@ -35,6 +39,12 @@ def shipped_path(name):
         raise FileNotFoundError(f"the shipped model {name!r} is missing from {ASSETS}; "
                                 "reinstall albert-keras")
     return path
+
+
+def litert_path(name, check=True):
+    """The shipped LiteRT file of a shipped model name; None when absent (and `check`)."""
+    path = os.path.join(ASSETS, name, LITERT_FILE)
+    return path if not check or os.path.isfile(path) else None
 
 
 def default_model(task):

@@ -1,8 +1,10 @@
 """The `fill-mask`, `classify` and `answer` subcommands: a pipeline on text from the command line.
 
 With no `--model` each uses the model shipped inside the package (`albert_keras.shipped`),
-so they run offline on a fresh machine; `--model` takes any hub name or hub-layout folder,
-or an exported SavedModel folder or `.tflite` file (`albert-keras export ...`).
+so they run offline on a fresh machine, on LiteRT from the model's shipped float32 file
+(same labels and scores as the Keras model; TensorFlow is never imported). `--model` takes
+any hub name or hub-layout folder (run as a Keras model), or an exported SavedModel folder
+or `.tflite` file (`albert-keras export ...`).
 
     albert-keras fill-mask "The capital of France is [MASK]."
     albert-keras classify "a gripping, beautifully acted film" "a dull mess"
@@ -35,10 +37,17 @@ def add_parsers(subparsers, parents=()):
 
 
 def _load(args):
-    from albert_keras.pipelines import pipeline
-    from albert_keras.shipped import default_model
+    """(the model's name for the header, the pipeline): the shipped LiteRT file of a shipped
+    name exported for this task, else whatever `--model` names."""
+    from albert_keras.pipelines import TASKS, TFLiteRuntime, pipeline
+    from albert_keras.shipped import SHIPPED_MODELS, default_model, litert_path
 
     model = args.model or default_model(args.task)
+    fast = litert_path(model) if model in SHIPPED_MODELS else None
+    if fast is not None:
+        runtime = TFLiteRuntime(fast)
+        if TASKS.get(runtime.task, (None, None))[1] == TASKS[args.task][1]:
+            return model, pipeline(args.task, runtime)
     return model, pipeline(args.task, model)
 
 

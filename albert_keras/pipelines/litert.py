@@ -20,12 +20,12 @@ Example:
 """
 
 import contextlib
-import ctypes
 import functools
 import os
-import sys
 
 import numpy as np
+
+from albert_keras.native_logs import quiet_at_exit, quiet_native_stderr
 
 IN_MEMORY_WEIGHT_CACHE = ":memory"  # XNNPACK's name for a cache that is never written to disk
 _DTYPES = {0: np.float32, 2: np.int32, 4: np.int64, 9: np.int8, 3: np.uint8}  # TensorType
@@ -57,41 +57,14 @@ def signature_tensors(data):
     return found
 
 
-def _flush_c_stdio():
-    try:
-        ctypes.CDLL(None).fflush(None)
-    except (OSError, AttributeError):  # no C library to reach (not POSIX)
-        pass
-
-
-@contextlib.contextmanager
-def _native_stderr_quiet():
-    """Hides what native code writes to stderr (LiteRT logs every accelerator and vendor
-    plugin it probes, ~20 lines, none of them about this model); Python errors still raise."""
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no real stderr (some notebooks): nothing to hide
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        _flush_c_stdio()  # what LiteRT buffered goes to /dev/null, not out at exit
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
 @functools.lru_cache(maxsize=1)
 def _environment():
     """One LiteRT environment per process, shared by every model."""
     import ai_edge_litert
     from ai_edge_litert.environment import Environment, EnvironmentOptions
 
-    with _native_stderr_quiet():
+    quiet_at_exit()  # LiteRT logs each accelerator it destroys when the process ends
+    with quiet_native_stderr():
         return Environment.create(options=EnvironmentOptions(
             runtime_path=os.path.dirname(os.path.abspath(ai_edge_litert.__file__))))
 
@@ -126,7 +99,7 @@ class SharedWeightsRunner:
         self.inputs, self.outputs = tensors["inputs"], tensors["outputs"]
         options = Options(cpu_options=CpuOptions(
             num_threads=num_threads, xnnpack_weight_cache_path=IN_MEMORY_WEIGHT_CACHE))
-        with _native_stderr_quiet():
+        with quiet_native_stderr():
             self._model = CompiledModel.from_buffer(bytes(data), environment=_environment(),
                                                     options=options)
         self._key = next(iter(self._model.get_signature_list()))
@@ -143,7 +116,7 @@ class SharedWeightsRunner:
                     self._model.resize_input_tensor_by_name(self._key, name, list(shape))
             self._shape = shape
         # LiteRT sets up its buffer environment (and logs it) at the first buffer made.
-        with _native_stderr_quiet() if self._first_call else contextlib.nullcontext():
+        with quiet_native_stderr() if self._first_call else contextlib.nullcontext():
             inputs = {}
             for name, (_, dtype) in self.inputs.items():
                 inputs[name] = self._model.create_input_buffer_by_name(self._key, name)
