@@ -78,6 +78,39 @@ def __dir__():
     return sorted(set(globals()) | set(__all__))
 
 
+def _register_with_keras():
+    """Registers the model classes with Keras (`keras.models.load_model` reads our `.keras`
+    files) as soon as Keras is imported, without importing it here."""
+    if "keras" in _sys.modules:
+        _importlib.import_module(f"{__name__}.models")
+        return
+
+    class KerasImportHook:
+        """Finds `keras` as usual, then imports the models once Keras has loaded."""
+
+        def find_spec(self, name, path=None, target=None):
+            if name != "keras":
+                return None
+            _sys.meta_path.remove(self)
+            import importlib.util
+
+            spec = importlib.util.find_spec(name)
+            if spec is not None and spec.loader is not None:
+                exec_module = spec.loader.exec_module
+
+                def exec_and_register(module):
+                    exec_module(module)
+                    _importlib.import_module(f"{__name__}.models")
+
+                spec.loader.exec_module = exec_and_register
+            return spec
+
+    _sys.meta_path.insert(0, KerasImportHook())
+
+
+_register_with_keras()
+
+
 __version__ = "0.1.0"
 
 __all__ = [

@@ -44,3 +44,28 @@ def test_subpackages_are_attributes_and_unknown_names_are_attribute_errors():
 def test_config_rejects_an_unknown_activation_without_keras():
     with pytest.raises(ValueError, match="hidden_act='gelu_fancy' is not supported"):
         albert_keras.AlbertConfig(hidden_act="gelu_fancy")
+
+
+@pytest.fixture(scope="module")
+def converted_keras_file(tmp_path_factory):
+    """`albert-keras convert albert-tiny-en-sst2 model.keras`, as a user runs it."""
+    from albert_keras import cli
+
+    path = tmp_path_factory.mktemp("convert") / "model.keras"
+    assert cli.main(["convert", "albert-tiny-en-sst2", str(path)]) == 0
+    return path
+
+
+@pytest.mark.parametrize("order", ["import albert_keras, keras", "import keras, albert_keras"])
+def test_a_converted_keras_file_loads_in_a_fresh_process(converted_keras_file, order):
+    code = (f"{order}\nmodel = keras.models.load_model({str(converted_keras_file)!r})\n"
+            "print(type(model).__name__)")
+    assert _fresh(code)[-1] == "AlbertForSequenceClassification"
+
+
+def test_a_converted_keras_file_has_the_default_permissions(converted_keras_file):
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    assert converted_keras_file.stat().st_mode & 0o777 == 0o666 & ~umask
