@@ -66,3 +66,12 @@ def test_quiet_import_hook_gives_the_real_tensorflow_without_its_start_up_lines(
     assert result.returncode == 0, result.stderr
     assert result.stdout == "3\n"
     assert result.stderr == ""
+
+
+def test_a_keras_pipeline_made_by_the_library_prints_no_native_lines():
+    code = ("from albert_keras import pipeline\n"
+            "print(pipeline('text-classification', 'albert-tiny-en-sst2')(['a dull mess'])"
+            "[0]['label'])\n")
+    result = _child(code, HF_HUB_OFFLINE="1")
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout, result.stderr) == ("negative\n", "")

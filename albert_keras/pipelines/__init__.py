@@ -12,6 +12,7 @@
 
 import os
 
+from albert_keras.native_logs import import_tensorflow
 from albert_keras.pipelines import artifacts
 from albert_keras.pipelines.feature_extraction import FeatureExtractionPipeline
 from albert_keras.pipelines.fill_mask import FillMaskPipeline
@@ -77,8 +78,10 @@ def pipeline(task, model=None, tokenizer=None, batch_size=8, **kwargs):
         if path.endswith(".tflite") or artifacts.is_tflite(path):
             model = TFLiteRuntime(path)
         elif artifacts.saved_model_version(path):
+            import_tensorflow()
             model = SavedModelRuntime(path)
         else:
+            import_tensorflow()  # before the model's first import of it: its start-up lines
             if tokenizer is None:
                 tokenizer = AlbertTokenizer.from_pretrained(path)
             model = getattr(albert_keras, model_class).from_pretrained(path)
