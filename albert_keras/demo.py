@@ -29,7 +29,19 @@ def main(argv=None):
     parser.add_argument("--seq", type=int, default=16)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    # Each model's untrained head is printed below its row; the load's own warning would say
+    # it a second time.
+    loads = logging.getLogger("albert_keras.checkpoints.assign")
+    level = loads.level
+    loads.setLevel(logging.ERROR)
+    try:
+        return _run(args)
+    finally:
+        loads.setLevel(level)
 
+
+def _run(args):
+    """Loads and runs every task model (main's body)."""
     with tempfile.TemporaryDirectory() as tmp:
         source = args.model
         if source is None:

@@ -69,3 +69,13 @@ def test_a_converted_keras_file_has_the_default_permissions(converted_keras_file
     umask = os.umask(0)
     os.umask(umask)
     assert converted_keras_file.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_the_demo_names_each_untrained_head_once(capsys, caplog):
+    from albert_keras import demo
+
+    assert demo.main(["--model", "albert-tiny-en"]) == 0
+    said = capsys.readouterr()
+    text = said.out + said.err + caplog.text
+    assert text.count("qa_outputs.weight") == 1  # one QA model
+    assert text.count("classifier.weight") == 3  # sequence, token and multiple-choice heads
