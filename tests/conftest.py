@@ -1,6 +1,15 @@
-"""Shared fixtures: tiny odd-sized configs whose every dimension differs, so a swap fails."""
+"""Shared fixtures: tiny odd-sized configs whose every dimension differs, so a swap fails.
+
+Default (non-slow) tests read nothing beside the repository: an audit hook fails any
+that opens or lists a path under the repository's parent outside it (temporary
+folders, the Python installation and caches excepted). The slow learning tests read
+the full data sets from $ALBERT_KERAS_DATA, which the rest of the suite never sees.
+"""
 
 import os
+import pathlib
+import sys
+import tempfile
 
 import pytest
 
@@ -25,6 +34,46 @@ ARCHITECTURES = {
     "single_layer": dict(TINY, num_hidden_layers=1, num_hidden_groups=1, inner_group_num=1,
                          hidden_act="relu", num_attention_heads=2),
 }
+
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+FULL_DATA = os.environ.pop("ALBERT_KERAS_DATA", None)  # for tests/training/test_learning.py
+OUTSIDE_READS = []  # paths beside the repository that the running default test touched
+_WATCHING = [False]
+_BESIDE = str(REPO.parent) + os.sep
+_ALLOWED = tuple(p for p in {str(pathlib.Path(p).resolve()) + os.sep for p in (
+    REPO, tempfile.gettempdir(), sys.prefix, sys.base_prefix, sys.exec_prefix,
+    os.environ.get("HF_HOME", pathlib.Path.home() / ".cache"), *sys.path) if p}
+    if not _BESIDE.startswith(p))  # never the repository's parent or above
+
+
+def outside_repo(path):
+    """True for a path under the repository's parent that is not inside the repository
+    (nor a temporary folder, the Python installation or a cache)."""
+    path = os.path.abspath(os.fsdecode(path)) + os.sep
+    return path.startswith(_BESIDE) and not path.startswith(_ALLOWED)
+
+
+def _audit(event, args):
+    if _WATCHING[0] and event in ("open", "os.listdir", "os.scandir") and args and \
+            isinstance(args[0], (str, bytes, os.PathLike)) and outside_repo(args[0]):
+        OUTSIDE_READS.append(os.fsdecode(args[0]))
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture(autouse=True)
+def _reads_inside_the_repo(request):
+    """Fails a default test that read beside the repository (a data folder beside the clone)."""
+    OUTSIDE_READS.clear()
+    _WATCHING[0] = request.node.get_closest_marker("slow") is None
+    yield
+    _WATCHING[0] = False
+    if OUTSIDE_READS:
+        pytest.fail(f"this default test read outside the repository: {OUTSIDE_READS[:3]}; "
+                    "ship a sample in tests/data, or mark it slow and read $ALBERT_KERAS_DATA",
+                    pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -10,11 +10,13 @@ import argparse
 import glob
 import os
 
+from albert_keras.training.arguments import positive_float, positive_int
+from albert_keras.training.data_files import ENV
+
 HELP = {
     "pretrain": "pre-train ALBERT (SOP + n-gram MLM) from text files or TFRecord shards",
     "finetune": "fine-tune and score ALBERT on sst2 (or another GLUE task), squad, ner or mc",
 }
-SHARED_DATA = os.path.join("..", "shared", "data")
 
 
 def _add_common(parser):
@@ -23,9 +25,9 @@ def _add_common(parser):
                         "SentencePiece model trained on the data (tests and notebooks)")
     parser.add_argument("--spiece", help="SentencePiece model (training from scratch)")
     parser.add_argument("--config", help="preset name or config.json (training from scratch)")
-    parser.add_argument("--batch-size", type=int, help="global batch size")
-    parser.add_argument("--learning-rate", type=float, help="peak learning rate")
-    parser.add_argument("--max-seq-length", type=int)
+    parser.add_argument("--batch-size", type=positive_int, help="global batch size")
+    parser.add_argument("--learning-rate", type=positive_float, help="peak learning rate")
+    parser.add_argument("--max-seq-length", type=positive_int)
     parser.add_argument("--mixed-precision", choices=("float16", "bfloat16"))
     parser.add_argument("--strategy", default="auto", choices=("auto", "default", "mirrored",
                                                               "multi_worker", "tpu"),
@@ -36,23 +38,27 @@ def _add_common(parser):
     parser.add_argument("--clipnorm", type=float, default=1.0,
                         help="per-variable gradient clip norm; 0 turns clipping off")
     parser.add_argument("--quiet", action="store_true", help="one line per epoch, no progress bar")
+    parser.add_argument("--resume-anyway", action="store_true",
+                        help="resume a backup in --output-dir written with other arguments "
+                        "(the differences are printed); without it such a resume stops")
 
 
 def add_pretrain_arguments(parser):
     """Flags of `pretrain`."""
     _add_common(parser)
     parser.add_argument("--input", nargs="*", help="text files or globs (plain text or "
-                        "WikiExtractor, .gz ok); default: ../shared/data/enwiki_extract/*")
+                        f"WikiExtractor, .gz ok); default: ${ENV}/enwiki_extract/*.txt*")
     parser.add_argument("--train-files", help="TFRecord shards (glob) already written")
     parser.add_argument("--eval-files", help="held-out TFRecord shards (glob)")
-    parser.add_argument("--max-documents", type=int, help="read at most this many documents")
-    parser.add_argument("--steps", type=int, help="optimizer steps")
-    parser.add_argument("--steps-per-epoch", type=int,
+    parser.add_argument("--max-documents", type=positive_int,
+                        help="read at most this many documents")
+    parser.add_argument("--steps", type=positive_int, help="optimizer steps")
+    parser.add_argument("--steps-per-epoch", type=positive_int,
                         help="steps between backups and log rows (default 100; 5 with --tiny)")
     parser.add_argument("--warmup-steps", type=int)
     parser.add_argument("--optimizer", default="lamb", choices=("lamb", "adamw", "sgd"))
-    parser.add_argument("--dupe-factor", type=int, default=1)
-    parser.add_argument("--max-predictions-per-seq", type=int, default=20)
+    parser.add_argument("--dupe-factor", type=positive_int, default=1)
+    parser.add_argument("--max-predictions-per-seq", type=positive_int, default=20)
     parser.add_argument("--init-from", help="hub-layout folder to continue from")
 
 
@@ -61,16 +67,25 @@ def add_finetune_arguments(parser):
     _add_common(parser)
     parser.add_argument("--task", required=True, help="sst2 (or banking77, cola, mrpc, rte, "
                         "stsb), squad, ner, mc")
-    parser.add_argument("--data-dir", help="task data folder; default ../shared/data/<task>")
-    parser.add_argument("--train-file")
-    parser.add_argument("--dev-file")
-    parser.add_argument("--model", help="pretrained hub-layout folder or hub name")
-    parser.add_argument("--epochs", type=int)
+    parser.add_argument("--data-dir", help="the task's data folder (sst2 and GLUE: train.tsv "
+                        "and dev.tsv; squad: train*.json and dev*.json; ner: eng.train and "
+                        "eng.testa; mc: train*.jsonl and dev*.jsonl); default: "
+                        f"${ENV}/<task folder> (squad_v1.1, conll2003, commonsenseqa, or the "
+                        "task name)")
+    parser.add_argument("--train-file", help="training file (wins over --data-dir)")
+    parser.add_argument("--dev-file", help="dev file, scored each epoch (wins over --data-dir)")
+    parser.add_argument("--drop-unlabeled", action="store_true",
+                        help="skip rows without a label (their count is printed); without it "
+                        "such rows stop the run")
+    parser.add_argument("--model", help="pretrained hub-layout folder (config.json, weights, "
+                        "spiece.model: what pretrain writes) or hub name")
+    parser.add_argument("--epochs", type=positive_int)
     parser.add_argument("--optimizer", default="adamw", choices=("adamw", "lamb", "sgd"))
-    parser.add_argument("--limit-train", type=int, help="first N training examples")
-    parser.add_argument("--limit-eval", type=int, help="first N dev examples")
-    parser.add_argument("--doc-stride", type=int, default=128, help="squad window overlap")
-    parser.add_argument("--max-query-length", type=int, default=64,
+    parser.add_argument("--limit-train", type=positive_int, help="first N training examples")
+    parser.add_argument("--limit-eval", type=positive_int, help="first N dev examples")
+    parser.add_argument("--doc-stride", type=positive_int, default=128,
+                        help="squad window overlap")
+    parser.add_argument("--max-query-length", type=positive_int, default=64,
                         help="squad question tokens kept (lower it for short windows)")
     parser.add_argument("--version-2-with-negative", action="store_true", help="SQuAD v2.0")
 
@@ -84,29 +99,64 @@ def add_parsers(subparsers, parents=()):
         sub.set_defaults(run=run, command=name)
 
 
-def _default_input():
-    hits = sorted(glob.glob(os.path.join(SHARED_DATA, "enwiki_extract", "*.txt*")))
-    if not hits:
-        raise ValueError("no --input given and ../shared/data/enwiki_extract does not exist")
-    return hits
+def _default(value, default):
+    return default if value is None else value
+
+
+def _input_files(patterns):
+    """The text files of `--input` (default: $ALBERT_KERAS_DATA/enwiki_extract/*.txt*)."""
+    if not patterns:
+        root = os.environ.get(ENV)
+        if not root:
+            raise ValueError(f"no --input given: pass text files, or set {ENV} to a folder "
+                             "holding enwiki_extract/")
+        patterns = [os.path.join(root, "enwiki_extract", "*.txt*")]
+    files = []
+    for pattern in patterns:
+        hits = sorted(glob.glob(pattern))
+        if not hits:
+            raise FileNotFoundError(f"--input {pattern}: no such file")
+        files += hits
+    return files
+
+
+def _check_file(flag, path):
+    if path is not None and not os.path.exists(path):
+        raise FileNotFoundError(f"{flag} {path}: no such file")
+
+
+def _check_model_folder(path, spiece):
+    """A local --model folder must hold what finetune reads (checked before TensorFlow loads)."""
+    if path is None or not os.path.isdir(path):
+        return
+    if not os.path.isfile(os.path.join(path, "config.json")):
+        raise FileNotFoundError(f"--model {path}: no config.json in that folder")
+    if spiece is None and not os.path.isfile(os.path.join(path, "spiece.model")):
+        raise FileNotFoundError(f"--model {path}: no spiece.model in that folder; pass --spiece")
 
 
 def _run_pretrain(args):
+    _check_file("--spiece", args.spiece)
+    _check_file("--train-files", args.train_files and (glob.glob(args.train_files) or [
+        args.train_files])[0])
+    texts_needed = not args.train_files or (args.tiny and not args.spiece)
+    inputs = _input_files(args.input) if texts_needed else None
+
     from albert_keras.data import pretraining as data
     from albert_keras.tokenization import AlbertTokenizer
     from albert_keras.training import distribute, tiny
     from albert_keras.training.pretrain import pretrain
 
-    seq = args.max_seq_length or (64 if args.tiny else 512)
-    batch = args.batch_size or (8 if args.tiny else 64)
-    steps = args.steps or (20 if args.tiny else 10000)
+    seq = _default(args.max_seq_length, 64 if args.tiny else 512)
+    batch = _default(args.batch_size, 8 if args.tiny else 64)
+    steps = _default(args.steps, 20 if args.tiny else 10000)
     work = args.output_dir if distribute.is_chief() else os.path.join(
         args.output_dir, ".workers", distribute.task_id())
     os.makedirs(work, exist_ok=True)
-    max_docs = args.max_documents or (200 if args.tiny else None)
+    max_docs = _default(args.max_documents, 200 if args.tiny else None)
 
     def documents():
-        for i, document in enumerate(data.read_documents(args.input or _default_input())):
+        for i, document in enumerate(data.read_documents(inputs)):
             if max_docs is not None and i >= max_docs:
                 return
             yield document
@@ -140,15 +190,19 @@ def _run_pretrain(args):
         config = AlbertConfig.from_dict(dict(base.to_dict(), vocab_size=tokenizer.vocab_size))
     else:
         raise ValueError("pass --config (or --tiny)")
+    # The output folder is the model's hub-layout folder (config, weights, tokenizer),
+    # beside the training record: `finetune --model OUTPUT_DIR` takes it as it is.
+    tokenizer.model_max_length = seq
     result = pretrain(train_files, args.output_dir, config, steps=steps, batch_size=batch,
-                      max_seq_length=seq, learning_rate=args.learning_rate or
-                      (2e-3 if args.tiny else None), warmup_steps=args.warmup_steps,
-                      optimizer=args.optimizer,
-                      steps_per_epoch=args.steps_per_epoch or (5 if args.tiny else 100),
+                      max_seq_length=seq, learning_rate=_default(
+                          args.learning_rate, 2e-3 if args.tiny else None),
+                      warmup_steps=args.warmup_steps, optimizer=args.optimizer,
+                      steps_per_epoch=_default(args.steps_per_epoch, 5 if args.tiny else 100),
                       eval_files=eval_files, mixed_precision=args.mixed_precision,
                       strategy=args.tpu and "tpu" or args.strategy, seed=args.seed,
                       init_from=args.init_from, verbose=2 if args.quiet else "auto",
-                      clipnorm=args.clipnorm or None)
+                      clipnorm=args.clipnorm or None, tokenizer=tokenizer,
+                      model_dir=args.output_dir, resume_anyway=args.resume_anyway)
     for key in ("eval_before", "eval_after"):
         if result[key]:
             print(f"{key}: " + ", ".join(f"{k} {v:.4f}" for k, v in sorted(result[key].items())))
@@ -157,24 +211,32 @@ def _run_pretrain(args):
 
 
 def _run_finetune(args):
+    from albert_keras.training.data_files import task_files
+
+    # Paths first, so that a missing one is named before TensorFlow loads.
+    train_file, dev_file = task_files(args.task, args.data_dir, args.train_file, args.dev_file)
+    _check_file("--spiece", args.spiece)
+    _check_model_folder(args.model, args.spiece)
+
     from albert_keras.training.finetune import finetune
 
-    epochs = args.epochs or (2 if args.tiny else 3)
-    limit_train = args.limit_train or (256 if args.tiny else None)
-    limit_eval = args.limit_eval or (128 if args.tiny else None)
+    epochs = _default(args.epochs, 2 if args.tiny else 3)
+    limit_train = _default(args.limit_train, 256 if args.tiny else None)
+    limit_eval = _default(args.limit_eval, 128 if args.tiny else None)
     result = finetune(
         args.task, args.output_dir, data_dir=args.data_dir, model=args.model, spiece=args.spiece,
         config=args.config, tiny_setting=args.tiny, epochs=epochs,
-        batch_size=args.batch_size or (16 if args.tiny else 32),
+        batch_size=_default(args.batch_size, 16 if args.tiny else 32),
         learning_rate=args.learning_rate, optimizer=args.optimizer,
-        max_seq_length=args.max_seq_length or (64 if args.tiny and args.task != "squad" else None),
+        max_seq_length=_default(args.max_seq_length,
+                                64 if args.tiny and args.task != "squad" else None),
         limit_train=limit_train, limit_eval=limit_eval,
         strategy=args.tpu and "tpu" or args.strategy, mixed_precision=args.mixed_precision,
         seed=args.seed, verbose=2 if args.quiet else "auto", clipnorm=args.clipnorm or None,
-        train_file=args.train_file,
-        dev_file=args.dev_file, doc_stride=args.doc_stride,
+        train_file=train_file, dev_file=dev_file, doc_stride=args.doc_stride,
         max_query_length=args.max_query_length,
-        version_2_with_negative=args.version_2_with_negative)
+        version_2_with_negative=args.version_2_with_negative,
+        drop_unlabeled=args.drop_unlabeled, resume_anyway=args.resume_anyway)
     print(f"strategy: {result['strategy']}")
     print(f"{args.task} dev: " + ", ".join(f"{k} {v:.4f}" for k, v in result["metrics"].items()
                                            if not isinstance(v, dict)))

@@ -1,0 +1,44 @@
+"""No default test reads outside the repository: a fresh clone with nothing beside it passes.
+
+tests/conftest.py's audit hook fails a default test that opens or lists a path beside
+the repository; these tests check the hook itself, and that no test source names the
+data folder CI keeps beside the clone (which subprocesses would read unseen by the hook).
+"""
+
+import pathlib
+import re
+
+import pytest
+
+from tests import conftest
+
+TESTS = pathlib.Path(__file__).resolve().parent
+BESIDE = conftest.REPO.parent / "albert-keras-no-such-file"
+
+
+def test_the_hook_sees_a_read_beside_the_repository():
+    with pytest.raises(FileNotFoundError):
+        open(BESIDE, encoding="utf-8")  # noqa: SIM115 (the audit event comes before the failure)
+    seen = list(conftest.OUTSIDE_READS)
+    conftest.OUTSIDE_READS.clear()
+    assert seen == [str(BESIDE)]
+
+
+def test_reads_inside_the_repository_and_tmp_are_allowed(tmp_path):
+    (tmp_path / "x.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "x.txt").read_text(encoding="utf-8")
+    (conftest.REPO / "tests" / "data" / "SOURCE.md").read_text(encoding="utf-8")
+    assert conftest.OUTSIDE_READS == []
+    assert conftest.outside_repo(conftest.REPO.parent / "shared" / "data" / "sst2")
+    assert not conftest.outside_repo(conftest.REPO / "tests" / "data" / "sst2")
+    assert not conftest.outside_repo(tmp_path / "x.txt")
+    assert not conftest.outside_repo(pytest.__file__)  # the installed packages
+
+
+def test_no_test_names_the_data_folder_beside_the_clone():
+    pattern = re.compile(r"""\.\./shared|["']shared["']\s*[/,)]|/\s*["']shared["']""")
+    hits = [f"{path.relative_to(TESTS)}:{number}"
+            for path in TESTS.rglob("*.py") if path != pathlib.Path(__file__)
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if pattern.search(line.split("#")[0])]
+    assert hits == [], "tests that name ../shared (use tests/data or $ALBERT_KERAS_DATA)"
