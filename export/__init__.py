@@ -17,6 +17,7 @@ import os
 import numpy as np
 
 from albert_keras.checkpoints.atomic import atomic_directory, atomic_write_bytes
+from albert_keras.shipped import ASSETS
 
 from . import metadata
 from .names import MODES, TASKS
@@ -28,6 +29,7 @@ __all__ = [
     "ArtifactResult",
     "ExportError",
     "Report",
+    "default_texts",
     "export_saved_model",
     "export_tflite",
 ]
@@ -35,17 +37,11 @@ logger = logging.getLogger(__name__)
 
 ANY_LENGTH_VERIFIED = 128  # token length an any-length TFLite file is verified at
 
-# Used when no texts are given: ordinary English sentences (verification and calibration).
-DEFAULT_TEXTS = (
-    "The quick brown fox jumps over the lazy dog.",
-    "Harrow International School Shanghai is a British international boarding school.",
-    "On October 31, 2015, the team selected him with the 18th overall pick.",
-    "The game was played on February 7, 2016, at Levi's Stadium in Santa Clara, California.",
-    "Rainfall in the region is highest in the winter months.",
-    "She signed for the club in August 2019 and played during the following season.",
-    "The museum reopened after a two-year renovation of its main hall.",
-    "Who won the championship in 2015?",
-)
+# Held-out text the shipped models never trained on, used when no texts are given (verification
+# and calibration); one file per text shape, sources and licences in its SOURCE.md.
+VERIFICATION = os.path.join(ASSETS, "verification")
+VERIFICATION_FILES = {"question-answering": "question_answering.tsv",
+                      "fill-mask": "fill_mask.txt"}  # every other task: sentences.txt
 
 
 def __getattr__(name):
@@ -62,7 +58,8 @@ class ExportError(RuntimeError):
     """An exported artifact failed its own verification; `.report` has the figures."""
 
     def __init__(self, report):
-        super().__init__("export verification failed:\n" + report.table())
+        super().__init__("export verification failed (strict=False keeps the failed "
+                         "artifacts):\n" + report.table())
         self.report = report
 
 
@@ -97,9 +94,28 @@ def _load(model_dir, task, sequence_length):
     return model, tokenizer
 
 
+def read_texts(path, task):
+    """Examples of a text file, one a line: str, or tuples for question-answering
+    (question<TAB>context) and multiple-choice (prompt<TAB>choice<TAB>...)."""
+    with open(path, encoding="utf-8") as handle:
+        lines = [line.rstrip("\n") for line in handle if line.strip()]
+    if task == "multiple-choice":
+        return [(p[0], p[1:]) for p in (line.split("\t") for line in lines)]
+    if task == "question-answering":
+        return [tuple(line.split("\t", 1)) for line in lines]
+    return lines
+
+
+def default_texts(task):
+    """The held-out verification sample for `task` (albert_keras/assets/verification/)."""
+    name = VERIFICATION_FILES.get(task, "sentences.txt")
+    shape = task if task == "question-answering" else None  # multiple-choice: sentences
+    return read_texts(os.path.join(VERIFICATION, name), shape)
+
+
 def _text_batch(texts, names):
     """Texts as {input name: list}: str items, or tuples for pair tasks."""
-    texts = list(texts or DEFAULT_TEXTS)
+    texts = list(texts)
     if len(names) == 1:
         return {names[0]: [t if isinstance(t, str) else t[0] for t in texts]}
     if names == ("prompt", "choices"):
@@ -137,6 +153,7 @@ def export_saved_model(model_dir, out, task, sequence_length=128, name=None, ver
         text_pair: bool. text-classification on sentence pairs. Defaults to False.
         top_k: int. Tokens per [MASK] (fill-mask). Defaults to 5.
         texts: list of str (or tuples for pair tasks): real text for verification.
+            Defaults to `default_texts(task)`.
         strict: bool. Raise `ExportError` (writing nothing) when verification fails.
         progress: callable(str) or None. Receives progress messages.
 
@@ -154,7 +171,7 @@ def export_saved_model(model_dir, out, task, sequence_length=128, name=None, ver
     version = int(version or saved_model.next_version(base))
     destination = os.path.join(base, str(version))
     report = Report(task, os.fspath(model_dir), sequence_length)
-    batch = _text_batch(texts, functions.text_inputs)
+    batch = _text_batch(texts or default_texts(task), functions.text_inputs)
     with atomic_directory(destination) as tmp:
         _progress(progress, f"writing SavedModel ({task}, length {sequence_length})")
         saved_model.write(functions, tmp)
@@ -164,6 +181,7 @@ def export_saved_model(model_dir, out, task, sequence_length=128, name=None, ver
         result.artifact = destination
         report.results.append(result)
         if strict and not report.passed:
+            _progress(progress, report.table())
             raise ExportError(report)
         extra = os.path.join(tmp, "assets.extra")
         report.save(os.path.join(extra, "export_report.json"))
@@ -199,7 +217,8 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
         sequence_length: int or None. Fixed token length, or None for any length (for
             LiteRT in Python; verified at 128 tokens at most). Defaults to 128.
         num_choices: int. Choices per example (multiple-choice). Defaults to 2.
-        texts: real text for verification (str, or tuples for pair tasks).
+        texts: real text for verification (str, or tuples for pair tasks). Defaults to
+            `default_texts(task)`, held-out text the shipped models never trained on.
         calibration_texts: real text for int8/int16x8 calibration. Defaults to `texts`.
         eval_set: optional (texts, labels): accuracy before/after export.
         latency_runs: int. Timed LiteRT runs per thread count. Defaults to 10.
@@ -223,6 +242,7 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
     labels = None
     if eval_set is not None:
         texts, labels = eval_set
+    texts = texts or default_texts(task)
     features = _features(functions, _text_batch(texts, functions.text_inputs), num_choices)
     calibration = _features(functions, _text_batch(calibration_texts or texts,
                                                    functions.text_inputs), num_choices)
