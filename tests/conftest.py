@@ -40,18 +40,20 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 FULL_DATA = os.environ.pop("ALBERT_KERAS_DATA", None)  # for tests/training/test_learning.py
 OUTSIDE_READS = []  # paths beside the repository that the running default test touched
 _WATCHING = [False]
-_BESIDE = str(REPO.parent) + os.sep
-_ALLOWED = tuple(p for p in {str(pathlib.Path(p).resolve()) + os.sep for p in (
-    REPO, tempfile.gettempdir(), sys.prefix, sys.base_prefix, sys.exec_prefix,
+_ALLOWED = {str(pathlib.Path(p).resolve()) for p in (
+    tempfile.gettempdir(), sys.prefix, sys.base_prefix, sys.exec_prefix,
     os.environ.get("HF_HOME", pathlib.Path.home() / ".cache"), *sys.path) if p}
-    if not _BESIDE.startswith(p))  # never the repository's parent or above
+# What lay beside the repository when the run began (../shared, a sibling clone, ...),
+# less the Python installation, caches and temporary files (a clone may live in /tmp).
+_BESIDE = tuple(str(REPO.parent / name) + os.sep for name in os.listdir(REPO.parent)
+                if name != REPO.name and str(REPO.parent / name) not in _ALLOWED
+                and not name.startswith(("pytest-of-", "tmp", "__autograph", "__pycache__")))
 
 
 def outside_repo(path):
-    """True for a path under the repository's parent that is not inside the repository
-    (nor a temporary folder, the Python installation or a cache)."""
-    path = os.path.abspath(os.fsdecode(path)) + os.sep
-    return path.startswith(_BESIDE) and not path.startswith(_ALLOWED)
+    """True for a path in something that lay beside the repository when the run began
+    (not the Python installation, a cache or a temporary file)."""
+    return (os.path.abspath(os.fsdecode(path)) + os.sep).startswith(_BESIDE)
 
 
 def _audit(event, args):

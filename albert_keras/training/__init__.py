@@ -4,7 +4,10 @@ Package index:
 - `optimization`: LAMB / AdamW with linear warm-up and linear decay; the sqrt batch rule for LAMB's rate.
 - `pretrain`: pre-training AlbertForPreTraining from TFRecord shards, with BackupAndRestore and MLM / SOP accuracy.
 - `finetune`: fine-tuning and official scoring per task (sst2 and GLUE, squad, ner, mc).
-- `tasks`: per task, where its data is, which head it trains, and its official dev score.
+- `tasks`: per task, which head it trains, how its data is read, and its official dev score.
+- `data_files`: a task's train and dev files (explicit files, --data-dir, $ALBERT_KERAS_DATA), checked before TensorFlow loads.
+- `arguments`: positive counts and a finite positive learning rate, for the API and the command line.
+- `callbacks`: atomic, checksummed backups that record the run's arguments; a stop on a NaN loss.
 - `distribute`: the tf.distribute strategy from flags and TF_CONFIG (Mirrored, MultiWorker, TPU).
 - `reporting`: the metrics CSV log and the PNG plot of the training curves.
 - `tiny`: the `--tiny` setting (a tiny config, a SentencePiece model trained on the task's text).
