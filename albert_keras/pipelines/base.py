@@ -24,12 +24,15 @@ class Pipeline:
     """
 
     token_outputs = ()  # outputs with a sequence axis, trimmed back to each item's length
+    task = None  # transformers' task name, for messages
+    call_arguments = None  # keyword arguments __call__ takes, others refused by name (None: any)
 
     def __init__(self, runtime, tokenizer, batch_size=8, max_length=None):
         self.runtime = runtime
         self.tokenizer = tokenizer
         self.config = runtime.config
-        self.batch_size = batch_size
+        self.batch_size = positive_int("batch_size", batch_size)
+        max_length = positive_int("max_length", max_length, none=True)
         limit = runtime_limit(runtime)
         if max_length is not None and max_length > limit:
             raise ValueError(f"max_length={max_length} is more than the model takes: at most "
@@ -43,6 +46,11 @@ class Pipeline:
         raise NotImplementedError
 
     def __call__(self, inputs, **kwargs):
+        unknown = sorted(set(kwargs) - set(self.call_arguments or kwargs))
+        if unknown:
+            raise TypeError(f"{self.task} pipeline got unexpected argument(s) {unknown}; it "
+                            f"takes {list(self.call_arguments) or 'none'}")
+        self.check_arguments(**kwargs)
         single = not isinstance(inputs, (list, tuple)) or self._is_single(inputs)
         items = [inputs] if single else list(inputs)
         encoded = [self.preprocess(item, **kwargs) for item in items]
@@ -68,6 +76,11 @@ class Pipeline:
                    for item_outputs, (_, context) in zip(per_item, encoded)]
         return results[0] if single else results
 
+    def check_arguments(self, **kwargs):
+        """Refuses call arguments out of their range before any text is tokenized."""
+        if "top_k" in kwargs:
+            positive_int("top_k", kwargs["top_k"], none=self.task == "text-classification")
+
     def _is_single(self, inputs):
         return False
 
@@ -80,6 +93,24 @@ class Pipeline:
             padded[key] = np.array([list(r[key]) + [fill] * (width - len(r[key])) for r in rows],
                                    dtype="int32")
         return padded
+
+
+def positive_int(name, value, none=False):
+    """`value` when it is an int >= 1 (or None where `none`), else a ValueError naming it."""
+    if value is None and none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive integer{' or None' if none else ''}, "
+                         f"got {value!r:.40}")
+    return int(value)
+
+
+def shorten(text, limit=60):
+    """`text` quoted for a message: whole when short, else its start and end and its length."""
+    if len(text) <= limit:
+        return repr(text)
+    half = limit // 2
+    return f"{text[:half]!r} ... {text[-half:]!r} ({len(text)} characters)"
 
 
 def runtime_limit(runtime):

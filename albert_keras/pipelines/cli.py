@@ -12,6 +12,11 @@ or `.tflite` file (`albert-keras export ...`).
     albert-keras classify --model out/albert-text-classification-float32.tflite "a dull mess"
 """
 
+import os
+import sys
+
+from albert_keras.pipelines.base import shorten
+
 COMMANDS = {
     "fill-mask": ("fill-mask", "predict the [MASK] tokens of each TEXT (top-k tokens and scores)"),
     "classify": ("text-classification", "classify each TEXT (label and score)"),
@@ -31,9 +36,31 @@ def add_parsers(subparsers, parents=()):
             sub.add_argument("texts", metavar="TEXT", nargs="+")
         sub.add_argument("--model", help="hub name, hub-layout folder, exported SavedModel "
                          "folder or .tflite file; default: the shipped model for the task")
-        sub.add_argument("--top-k", type=int, default=5 if name == "fill-mask" else 1)
+        sub.add_argument("--top-k", type=_positive, default=5 if name == "fill-mask" else 1,
+                         help="answers to print per input")
         sub.add_argument("--json", action="store_true", help="print the raw results as JSON")
         sub.set_defaults(run=run, command=name, task=task)
+
+
+def _positive(text):
+    value = int(text)
+    if value < 1:
+        raise ValueError(text)
+    return value
+
+
+_positive.__name__ = "positive integer"  # argparse names the type in its message
+
+
+def _text(argument):
+    """A command-line argument as text: bytes that are not UTF-8 become U+FFFD, as the
+    exported models read them, with a warning."""
+    raw = os.fsencode(argument)
+    text = raw.decode("utf-8", "replace")
+    if text != argument:
+        print(f"warning: {shorten(text)} is not valid UTF-8; the bytes that are not were read "
+              "as U+FFFD", file=sys.stderr)
+    return text
 
 
 def _load(args):
@@ -57,11 +84,12 @@ def run(args):
 
     model, pipe = _load(args)
     if args.command == "answer":
-        results = [pipe(question=args.question, context=args.context, top_k=args.top_k)]
-        inputs = [args.question]
+        question, context = _text(args.question), _text(args.context)
+        results = [pipe(question=question, context=context, top_k=args.top_k)]
+        inputs = [question]
     else:
-        results = [pipe(text, top_k=args.top_k) for text in args.texts]
-        inputs = args.texts
+        inputs = [_text(text) for text in args.texts]
+        results = [pipe(text, top_k=args.top_k) for text in inputs]
     if args.json:
         print(json.dumps(results, indent=1, default=float))
         return 0

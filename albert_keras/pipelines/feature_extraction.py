@@ -13,6 +13,8 @@ class FeatureExtractionPipeline(Pipeline):
     """
 
     token_outputs = ("last_hidden_state",)
+    task = "feature-extraction"
+    call_arguments = ("return_tensors",)
 
     def preprocess(self, text, **kwargs):
         return self.tokenizer([text], truncation=True, max_length=self.max_length), None

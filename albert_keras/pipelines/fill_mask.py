@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from albert_keras.pipelines.base import Pipeline
+from albert_keras.pipelines.base import Pipeline, shorten
 
 
 def softmax(x):
@@ -23,12 +23,19 @@ class FillMaskPipeline(Pipeline):
     """
 
     token_outputs = ("logits",)
+    task = "fill-mask"
+    call_arguments = ("top_k",)
 
     def preprocess(self, text, **kwargs):
         encoding = self.tokenizer([text], truncation=True, max_length=self.max_length)
         ids = encoding["input_ids"][0]
         if self.tokenizer.mask_token_id not in ids:
-            raise ValueError(f"No {self.tokenizer.mask_token} in the input: {text!r}")
+            mask = self.tokenizer.mask_token
+            if mask in text:
+                raise ValueError(f"The {mask} is past the first {self.max_length} tokens the "
+                                 f"model takes, and truncation removed it: {shorten(text)}; put "
+                                 f"it nearer the start or shorten the text")
+            raise ValueError(f"No {mask} in the input: {shorten(text)}")
         return encoding, ids
 
     def postprocess(self, outputs, ids, top_k=5, **kwargs):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from albert_keras.pipelines.base import Pipeline, default_length
+from albert_keras.pipelines.base import Pipeline, default_length, positive_int, shorten
 from albert_keras.pipelines.fill_mask import softmax
 
 
@@ -22,13 +22,24 @@ class QuestionAnsweringPipeline(Pipeline):
     """
 
     token_outputs = ("start_logits", "end_logits")
+    task = "question-answering"
+    call_arguments = ("top_k", "max_answer_len", "align_to_words")
 
     def __init__(self, runtime, tokenizer, batch_size=8, max_length=None, doc_stride=None):
         # transformers' defaults: 384-token windows (fewer if the model or its tokenizer
         # takes fewer), overlapping by min(128, half a window).
+        max_length = positive_int("max_length", max_length, none=True)
         max_length = max_length or min(384, default_length(runtime, tokenizer))
         super().__init__(runtime, tokenizer, batch_size, max_length)
-        self.doc_stride = doc_stride or min(128, self.max_length // 2)
+        self.doc_stride = (positive_int("doc_stride", doc_stride, none=True)
+                           or min(128, self.max_length // 2))
+        if self.doc_stride >= self.max_length:
+            raise ValueError(f"doc_stride={self.doc_stride} must be less than "
+                             f"max_length={self.max_length}")
+
+    def check_arguments(self, max_answer_len=15, **kwargs):
+        super().check_arguments(**kwargs)
+        positive_int("max_answer_len", max_answer_len)
 
     def __call__(self, inputs=None, question=None, context=None, **kwargs):
         if question is not None:
@@ -41,11 +52,27 @@ class QuestionAnsweringPipeline(Pipeline):
     def preprocess(self, item, **kwargs):
         if not isinstance(item, dict) or not {"question", "context"} <= set(item):
             raise ValueError("question-answering takes {'question': ..., 'context': ...}")
+        for key in ("question", "context"):
+            if isinstance(item[key], str) and not item[key].strip():
+                raise ValueError(f"question-answering: the {key} is empty")
+        self._check_room(item["question"])
         encoding = self.tokenizer(
             [item["question"]], [item["context"]], truncation="only_second",
             max_length=self.max_length, stride=self.doc_stride, return_overflowing_tokens=True,
             return_offsets_mapping=True, return_special_tokens_mask=True)
         return encoding, (item["context"], encoding)
+
+    def _check_room(self, question):
+        """Refuses a question that leaves a window no room for `doc_stride` + 1 context
+        tokens (the tokenizer would return it untruncated and the model refuse it)."""
+        asked = len(self.tokenizer([question], add_special_tokens=False)["input_ids"][0])
+        room = self.max_length - asked - 3  # [CLS] question [SEP] context [SEP]
+        if room <= self.doc_stride:
+            raise ValueError(
+                f"the question is {asked} tokens: with the context it must fit "
+                f"max_length={self.max_length} tokens, leaving more than doc_stride="
+                f"{self.doc_stride} for the context; shorten the question to at most "
+                f"{self.max_length - self.doc_stride - 4} tokens: {shorten(question)}")
 
     def postprocess(self, outputs, context_info, top_k=1, max_answer_len=15,
                     align_to_words=True, **kwargs):

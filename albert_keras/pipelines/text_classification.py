@@ -17,11 +17,29 @@ class TextClassificationPipeline(Pipeline):
     >>> # albert_keras.pipeline("text-classification", model="path")("a gripping film")
     """
 
+    task = "text-classification"
+    call_arguments = ("top_k", "function_to_apply")
+    functions = ("softmax", "sigmoid", "none")
+
     def _is_single(self, inputs):
         return isinstance(inputs, dict)
 
+    def check_arguments(self, function_to_apply=None, **kwargs):
+        super().check_arguments(**kwargs)
+        if function_to_apply is not None and function_to_apply not in self.functions:
+            raise ValueError(f"function_to_apply must be one of {self.functions} or None, got "
+                             f"{function_to_apply!r:.40}")
+
     def preprocess(self, item, **kwargs):
         if isinstance(item, dict):
+            if "text" not in item or not set(item) <= {"text", "text_pair"}:
+                keys = ", ".join(sorted(map(repr, item)))
+                raise ValueError("text-classification takes a str, a list of them, or "
+                                 "{'text': ..., 'text_pair': ...}; got a dict with keys "
+                                 f"{keys[:200]}")
+            if "text_pair" not in item:
+                return self.tokenizer([item["text"]], truncation=True,
+                                      max_length=self.max_length), None
             encoding = self.tokenizer([item["text"]], [item["text_pair"]], truncation=True,
                                       max_length=self.max_length)
         else:

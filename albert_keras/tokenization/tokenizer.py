@@ -309,12 +309,20 @@ def _plain_feature(first, second):
 
 
 def _check_text(text, index):
-    """Raise a TypeError naming the item when `text` is not a str."""
+    """Raise a TypeError naming the item when `text` is not a str, a ValueError when it
+    is not valid Unicode (lone surrogates: undecodable bytes kept by `surrogateescape`)."""
     if not isinstance(text, str):
         raise TypeError(
             f"AlbertTokenizer expects str inputs, but item {index} is "
             f"{type(text).__name__}: {text!r:.80}"
         )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"item {index} is not valid Unicode: {text[error.start]!r} at character "
+            f"{error.start} is a lone surrogate (bytes that were not UTF-8?); decode the "
+            f"bytes with errors='replace' first") from None
     return text
 
 
