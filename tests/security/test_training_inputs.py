@@ -134,6 +134,7 @@ for argv in (["finetune", "--task", "squad", "--train-file", {str(tmp_path / "no
 assert "tensorflow" not in sys.modules, "imported TensorFlow"
 """
     env = {k: v for k, v in os.environ.items() if k != "ALBERT_KERAS_DATA"}
+    env["PYTHONPATH"] = str(REPO)  # this checkout, whatever is installed
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                             text=True, timeout=120, check=False, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
