@@ -22,7 +22,7 @@ without importing TensorFlow at all.
 
 TensorFlow runs its oneDNN kernels by default only on CPUs with AVX-512 or newer. On x86 CPUs
 without them, importing albert_keras before TensorFlow turns them on (`TF_ENABLE_ONEDNN_OPTS=1`):
-ALBERT's `fit` step runs 10-16% faster with them (README.md, Speed). A value you set
+ALBERT's `fit` step runs faster with them (benchmarks/README.md). A value you set
 yourself is kept (`TF_ENABLE_ONEDNN_OPTS=0` keeps them off), and nothing changes when TensorFlow
 was imported first: it reads the switch when it loads.
 """

@@ -3,10 +3,9 @@
 ALBERT applies one layer's weights at every depth, so an exported file has (for
 albert-base) 72 FULLY_CONNECTED ops reading six weight tensors. The classic LiteRT
 `Interpreter` lets XNNPACK pack each op's weights for itself: twelve packed copies of
-the layer, 419 MB peak for a 47 MB float32 file. With the weight cache
+the layer, several times the file's size at peak. With the weight cache
 (`xnnpack_weight_cache_path=":memory"`, kept in memory, nothing written to disk) each
-tensor is packed once: 94 MB, at the same speed (measured on this repository's
-benchmark file; `benchmarks`, section memory).
+tensor is packed once, at the same speed (figures: benchmarks/README.md, memory).
 
 `CompiledModel` does not size outputs after a resize, so outputs are host buffers shaped
 from the file's signature: every dynamic output axis after the batch is the sequence.
