@@ -78,3 +78,40 @@ def test_squad_short_windows_need_a_shorter_question_budget(tokenizer):
     context_tokens = ((features["token_type_ids"] == 1) & real).sum(1)
     assert question_tokens.max() == 8 and context_tokens.min() > 0
     assert (labels["start_positions"] > 0).any()
+
+
+@pytest.mark.slow
+def test_a_run_killed_with_sigkill_resumes_to_the_same_weights_bit_for_bit(spiece_path,
+                                                                          tmp_path):
+    import os
+    import signal
+    import time
+
+    from safetensors.numpy import load_file
+
+    def command(out):
+        return [sys.executable, "-m", "albert_keras.training", "finetune", "--task",
+                "banking77", "--tiny", "--spiece", spiece_path, "--data-dir",
+                str(DATA / "banking77"), "--epochs", "4", "--limit-train", "128",
+                "--limit-eval", "8", "--batch-size", "16", "--max-seq-length", "24",
+                "--output-dir", str(out), "--quiet"]
+
+    env = dict(os.environ, PYTHONPATH=str(REPO), CUDA_VISIBLE_DEVICES="")
+    killed = subprocess.Popen(command(tmp_path / "killed"), cwd=REPO, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    metadata = tmp_path / "killed" / "backup" / "training_metadata.json"
+    deadline = time.time() + 300
+    while not (metadata.exists() and json.loads(metadata.read_text())["epoch"] >= 2):
+        assert killed.poll() is None and time.time() < deadline, "no backup before the end"
+        time.sleep(0.05)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    for out in ("killed", "straight"):
+        done = subprocess.run(command(tmp_path / out), cwd=REPO, env=env, capture_output=True,
+                              text=True, timeout=600, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+    resumed = load_file(str(tmp_path / "killed" / "model" / "model.safetensors"))
+    straight = load_file(str(tmp_path / "straight" / "model" / "model.safetensors"))
+    assert set(resumed) == set(straight)
+    for name in straight:
+        np.testing.assert_array_equal(resumed[name], straight[name], err_msg=name)
