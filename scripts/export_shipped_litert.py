@@ -26,6 +26,7 @@ def task_of(name):
 
 def main(argv=None):
     from albert_keras.export import default_texts, export_tflite
+
     from albert_keras.shipped import SHIPPED_MODELS, litert_path, shipped_path
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

@@ -10,8 +10,8 @@ NATIVE = [
     "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",
     "I0000 00:00:1796389648.651807   13179 port.cc:153] oneDNN custom operations are on.\n",
     "E0000 00:00:1796389652.747755   13179 cuda_platform.cc:52] failed call to cuInit: INTERNAL\n",
-    "To enable the following instructions: AVX2 AVX512F FMA, in other operations, rebuild "
-    "TensorFlow with the appropriate compiler flags.\n",
+    ("To enable the following instructions: AVX2 AVX512F FMA, in other operations, rebuild "
+     "TensorFlow with the appropriate compiler flags.\n"),
     "INFO: [accelerator_registry.cc:43] DestroyAccelerator: ptr=0x55be6dd093d0, name=Npu\n",
     "WARNING: [compiler_plugin.cc:312] Failed to load plugin at: /x/libPlugin.so\n",
     "└ Could not load shared library /x/libPlugin.so: cannot open shared object file\n",
@@ -42,7 +42,7 @@ print("after", file=sys.stderr)
 
 def _child(code, **env):
     environment = {k: v for k, v in os.environ.items() if k != native_logs.VERBOSE_VARIABLE}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True,
                           timeout=120, env=dict(environment, **env))
 
 

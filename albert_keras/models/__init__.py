@@ -13,6 +13,10 @@
 - `question_answering`: AlbertForQuestionAnswering.
 """
 
+from albert_keras.native_logs import import_tensorflow
+
+import_tensorflow()  # when the models are what loads TensorFlow: without its start-up lines
+
 from albert_keras.models.albert_model import AlbertModel
 from albert_keras.models.base import AlbertPreTrainedModel
 from albert_keras.models.masked_lm import AlbertForMaskedLM
