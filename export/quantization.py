@@ -23,6 +23,8 @@ class Mode:
             one per output channel. TF 2.21's per-channel dense weights make
             FULLY_CONNECTED version 12, which the TFLite runtime of the Task Library 0.4.4
             (Android `tensorflow-lite-task-text:0.4.4`) refuses; per tensor it is version 9.
+            int16x8 needs it too: per channel, its quantizer fails on the MLM decoder tied
+            to the word embeddings ("Mismatch between number of weight maxs and channels").
     """
 
     name: str
@@ -58,11 +60,11 @@ class Mode:
 
 
 # Bounds are the export's own acceptance test: generous enough for a quantized model,
-# tight enough that a weightless or NaN file (TF 2.21's default lowering) fails.
-# float32 is the 1e-4 parity bound; the others were set from measurements on tiny random
-# and trained models. Measured on the shipped SST-2 classifier (872 dev sentences, 2026-11-24):
-# cosine float16 1.0, dynamic 0.99994, int8 0.99708, int16x8 0.99998; label agreement 1.0,
-# 0.986, 0.972, 0.998 (tests/export/test_shipped_classifier_slow.py).
+# tight enough that a weightless or NaN file (TF 2.21's default lowering) fails. float32 is
+# the 1e-4 parity bound; the others lie below the lowest agreement and cosine measured on
+# the shipped models over the default verification text, with a margin (figures in
+# export/README.md, "Verification"); float16 and dynamic stay loose for random tiny models,
+# whose labels sit within 1e-3 of a tie.
 MODES = {
     "float32": Mode("float32", max_abs_diff=1e-4, min_cosine=0.99999, min_label_agreement=1.0),
     "float16": Mode("float16", optimize=True, supported_types=(tf.float16,), min_cosine=0.999,
@@ -71,10 +73,11 @@ MODES = {
                     dense_weights_per_tensor=True),
     "int8": Mode("int8", optimize=True, calibrate=True,
                  ops=(tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS),
-                 min_cosine=0.99, min_label_agreement=0.9),
+                 min_cosine=0.98, min_label_agreement=0.7),
     "int16x8": Mode("int16x8", optimize=True, calibrate=True, ops=(
         tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8,
-        tf.lite.OpsSet.TFLITE_BUILTINS), min_cosine=0.995, min_label_agreement=0.9),
+        tf.lite.OpsSet.TFLITE_BUILTINS), min_cosine=0.995, min_label_agreement=0.9,
+        dense_weights_per_tensor=True),
 }
 
 
