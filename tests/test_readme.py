@@ -6,6 +6,8 @@ import shlex
 import subprocess
 import sys
 
+import pytest
+
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 README = os.path.join(ROOT, "README.md")
 
@@ -52,3 +54,51 @@ def test_demo_runs_offline():
     assert "Done: every task model loaded the checkpoint and ran." in result.stdout
     for task in ("AlbertModel", "AlbertForQuestionAnswering", "AlbertForMultipleChoice"):
         assert task in result.stdout
+
+
+def _blocks(language):
+    text = open(README, encoding="utf-8").read()
+    return re.findall(rf"```{language}\n(.+?)\n```", text, re.DOTALL)
+
+
+def _readme_commands():
+    """Every bash command of the README but the install and the test run, in order."""
+    commands = []
+    for block in _blocks("bash")[1:]:
+        for line in block.replace("\\\n", " ").splitlines():
+            line = line.split("  #")[0].strip()
+            if line and not line.startswith(("pip install", "python -m pytest")):
+                commands.append(line)
+    return commands
+
+
+def test_readme_python_snippets_run():
+    for block in _blocks("python"):
+        result = subprocess.run([sys.executable, "-c", block], capture_output=True, text=True,
+                                env=dict(os.environ, HF_HUB_OFFLINE="1"), timeout=600, cwd=ROOT,
+                                check=False)
+        assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.mark.slow
+def test_every_readme_command_runs_in_order(tmp_path):
+    """The README's commands, in a folder that has the clone's package, tests and app."""
+    import shutil
+
+    for name in ("albert_keras", "tests"):
+        os.symlink(os.path.join(os.path.abspath(ROOT), name), tmp_path / name)
+    shutil.copytree(os.path.join(ROOT, "android_demo"), tmp_path / "android_demo")
+    commands = _readme_commands()
+    assert any("--quantize all" in c for c in commands)
+    assert any(c.startswith("albert-keras pretrain") for c in commands)
+    for command in commands:
+        argv = shlex.split(command)
+        if argv[0] == "albert-keras":
+            argv = [sys.executable, "-m", "albert_keras.cli"] + argv[1:]
+        elif argv[0] == "python":
+            argv[0] = sys.executable
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=tmp_path,
+                                env=dict(os.environ, HF_HUB_OFFLINE="1"), check=False)
+        assert result.returncode == 0, (command, result.stderr[-3000:])
+    assert (tmp_path / "pretrained" / "config.json").is_file()
+    assert (tmp_path / "sst2.keras").is_file()
