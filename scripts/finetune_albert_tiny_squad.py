@@ -50,8 +50,8 @@ def score(qa, squad_file, max_seq_length, doc_stride):
     evaluation)."""
     from albert_keras.training.tasks import SquadTask
 
-    task = SquadTask("squad", None, max_seq_length=max_seq_length, doc_stride=doc_stride,
-                     train_file=squad_file, dev_file=squad_file)
+    task = SquadTask("squad", squad_file, squad_file, max_seq_length=max_seq_length,
+                     doc_stride=doc_stride)
     return {k: float(v) for k, v in task.evaluate(qa.runtime.model, qa.tokenizer).items()}
 
 

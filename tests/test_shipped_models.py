@@ -149,8 +149,8 @@ def test_question_answering_f1_on_held_out_articles_is_what_the_card_says():
 
     facts = _facts("albert-tiny-en-squad")
     path = os.path.join(DATA, "squad_v1.1", "heldout_sample.json")
-    task = SquadTask("squad", None, max_seq_length=facts["max_seq_length"],
-                     doc_stride=facts["doc_stride"], train_file=path, dev_file=path)
+    task = SquadTask("squad", path, path, max_seq_length=facts["max_seq_length"],
+                     doc_stride=facts["doc_stride"])
     scores = task.evaluate(AlbertForQuestionAnswering.from_pretrained("albert-tiny-en-squad"),
                            AlbertTokenizer.from_pretrained("albert-tiny-en-squad"))
     recorded = facts["held_out_sample"]
