@@ -38,6 +38,7 @@ _TORCH_STORAGE_DTYPES = {
     "CharStorage": np.int8, "ByteStorage": np.uint8, "BoolStorage": np.bool_,
     "BFloat16Storage": "bfloat16",
 }
+_MAX_PICKLE_BYTES = 256 << 20  # a state dict's pickle is kilobytes; its data lies beside it
 
 
 class _StorageType:
@@ -51,13 +52,38 @@ class _StorageType:
         self.dtype = np.dtype(dtype)
 
 
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _rebuild_tensor(storage, offset, size, stride, *unused):
-    """numpy twin of torch._utils._rebuild_tensor_v2: a strided view of the storage, copied."""
+    """numpy twin of torch._utils._rebuild_tensor_v2: a strided view of the storage, copied.
+
+    Offset, size and stride come from the file, so they are checked against the
+    storage first: every element the view reads lies inside it, and a tensor has no
+    more elements than its storage (no stride-0 expansion into a huge array).
+    """
+    size, stride = tuple(size), tuple(stride)
+    if not isinstance(storage, np.ndarray) or storage.ndim != 1:
+        raise CheckpointError(f"a tensor's storage is {type(storage).__name__}, not a storage")
+    if not (_is_count(offset) and all(map(_is_count, size)) and all(map(_is_count, stride))
+            and len(size) == len(stride)):
+        raise CheckpointError(f"a tensor has an invalid layout (offset {offset!r}, size "
+                              f"{size!r}, stride {stride!r})")
+    numel = int(np.prod(size, dtype=object)) if size else 1
+    if numel == 0:
+        return np.zeros(size, storage.dtype)
+    last = offset + sum((n - 1) * s for n, s in zip(size, stride))
+    if last >= len(storage) or numel > len(storage):
+        raise CheckpointError(f"a tensor of shape {list(size)} (offset {offset}, stride "
+                              f"{list(stride)}) reaches past its storage of {len(storage)} "
+                              "elements")
     if not size:
         return storage[offset:offset + 1].reshape(()).copy()
     itemsize = storage.dtype.itemsize
     view = np.lib.stride_tricks.as_strided(
-        storage[offset:], shape=tuple(size), strides=tuple(s * itemsize for s in stride))
+        storage[offset:], shape=size, strides=tuple(s * itemsize for s in stride),
+        writeable=False)
     return np.ascontiguousarray(view)
 
 
@@ -65,13 +91,34 @@ def _rebuild_parameter(data, *unused):
     return data
 
 
-class _TensorUnpickler(pickle.Unpickler):
+class _RecordUnpickler(pickle.Unpickler):
+    """Unpickles plain data only (numbers, strings, lists, dicts): no class, no callable.
+
+    Every way a pickle reaches code (GLOBAL / STACK_GLOBAL / INST / OBJ, then REDUCE)
+    goes through `find_class`, which refuses all names, so a `__reduce__` payload
+    stops with an error before anything runs.
+    """
+
+    def __init__(self, file, path):
+        super().__init__(file)
+        self.path = path
+
+    def find_class(self, module, name):
+        raise CheckpointError(f"{self.path}: refusing to unpickle {module}.{name}; only "
+                              "tensors are read from a .bin file (no code is executed)")
+
+    def persistent_load(self, pid):
+        raise CheckpointError(f"{self.path}: unexpected persistent id {pid!r} in a header "
+                              "record")
+
+
+class _TensorUnpickler(_RecordUnpickler):
     """Unpickles a torch state dict into numpy arrays; any other class is refused."""
 
     def __init__(self, file, path, load_storage, rebuild=_rebuild_tensor):
-        super().__init__(file)
-        self.path = path
+        super().__init__(file, path)
         self.load_storage = load_storage
+        self.storages = {}
         self.allowed = {
             ("collections", "OrderedDict"): OrderedDict,
             ("torch._utils", "_rebuild_tensor_v2"): rebuild,
@@ -84,25 +131,39 @@ class _TensorUnpickler(pickle.Unpickler):
             return self.allowed[(module, name)]
         if module == "torch" and name in _TORCH_STORAGE_DTYPES:
             return _StorageType(name)
-        raise CheckpointError(f"{self.path}: refusing to unpickle {module}.{name}; only tensors "
-                              "are read from pytorch_model.bin (no code is executed)")
+        return super().find_class(module, name)
 
     def persistent_load(self, pid):
         # ('storage', storage_type, key, location, numel[, view_metadata])
-        if not isinstance(pid, tuple) or pid[0] != "storage":
+        if not (isinstance(pid, tuple) and len(pid) >= 5 and pid[0] == "storage"
+                and isinstance(pid[1], _StorageType) and _is_count(pid[4])):
             raise CheckpointError(f"{self.path}: unexpected persistent id {pid!r}")
-        return self.load_storage(pid[1], str(pid[2]), int(pid[4]))
+        key = str(pid[2])
+        if key not in self.storages:
+            self.storages[key] = self.load_storage(pid[1], key, pid[4])
+        storage = self.storages[key]
+        if storage is not None and (storage.dtype != pid[1].dtype or len(storage) != pid[4]):
+            raise CheckpointError(f"{self.path}: storage {key} is used as {pid[1].name} of "
+                                  f"{pid[4]} elements, but holds {len(storage)} "
+                                  f"{storage.dtype} elements")
+        return storage
 
 
 def read_torch_bin(path):
-    """Tensors of a `torch.save`d state dict, zip (torch >= 1.6) or legacy format."""
+    """Tensors of a `torch.save`d state dict, zip (torch >= 1.6) or legacy format.
+
+    No code from the file runs: the pickles are read by unpicklers that know a state
+    dict's few names and refuse every other, and each tensor's layout is checked
+    against its storage before it is viewed.
+    """
     try:
         if zipfile.is_zipfile(path):
             return _read_torch_zip(path)
         return _read_torch_legacy(path)
-    except CheckpointError:
-        raise
-    except Exception as error:
+    except CheckpointError as error:
+        message = str(error)
+        raise CheckpointError(message if path in message else f"{path}: {message}") from None
+    except Exception as error:  # noqa: BLE001 (any failure of a hostile file becomes CheckpointError)
         raise CheckpointError(f"{path} is not a readable PyTorch checkpoint "
                               f"({type(error).__name__}: {error}); it may be truncated or "
                               "corrupt") from None
@@ -116,9 +177,19 @@ def _read_torch_zip(path):
         root = pickles[0][: -len("data.pkl")]
 
         def load_storage(storage_type, key, numel):
-            raw = archive.read(f"{root}data/{key}")
-            return np.frombuffer(raw, dtype=storage_type.dtype, count=numel)
+            name = f"{root}data/{key}"
+            try:
+                info = archive.getinfo(name)
+            except KeyError:
+                raise CheckpointError(f"{path}: storage {key} is missing") from None
+            nbytes = numel * storage_type.dtype.itemsize
+            if info.file_size != nbytes:  # checked before reading: no zip bomb is inflated
+                raise CheckpointError(f"{path}: storage {key} has {info.file_size} bytes, "
+                                      f"{numel} {storage_type.name} elements need {nbytes}")
+            return np.frombuffer(archive.read(name), dtype=storage_type.dtype)
 
+        if archive.getinfo(pickles[0]).file_size > _MAX_PICKLE_BYTES:
+            raise CheckpointError(f"{path}: data.pkl is larger than a state dict can be")
         with archive.open(pickles[0]) as f:
             state = _TensorUnpickler(io.BytesIO(f.read()), path, load_storage).load()
     return _as_state_dict(state, path)
@@ -130,30 +201,47 @@ _LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 def _read_torch_legacy(path):
     """The pre-1.6 format: magic, protocol, sys info, pickled object, keys, raw storages.
 
-    The raw storages follow the pickle, so it is read twice: once to learn the
-    storage types and reach the data, once more to build the arrays.
+    Every record is read by a restricted unpickler (plain data only). The raw storages
+    follow the pickle, so it is read twice: once to learn the storage types and reach
+    the data, once more to build the arrays.
     """
+    size = os.path.getsize(path)
     with open(path, "rb") as f:
-        if pickle.load(f) != _LEGACY_MAGIC:  # plain ints and dicts: safe to unpickle
+        def record():
+            return _RecordUnpickler(f, path).load()
+
+        if record() != _LEGACY_MAGIC:
             raise CheckpointError(f"{path} is not a PyTorch checkpoint (bad magic number)")
-        pickle.load(f)  # protocol version
-        pickle.load(f)  # sys info
+        record()  # protocol version
+        info = record()
+        if not isinstance(info, dict) or info.get("little_endian") is not True:
+            raise CheckpointError(f"{path}: only little-endian checkpoints are read "
+                                  f"(sys info {info!r})")
         start = f.tell()
         types = {}
 
-        def record(storage_type, key, numel):
-            types[key] = storage_type
+        def note(storage_type, key, numel):
+            types[key] = (storage_type, numel)
 
-        _TensorUnpickler(f, path, record, rebuild=lambda *args: None).load()
-        keys = pickle.load(f)  # a list of str
+        _TensorUnpickler(f, path, note, rebuild=lambda *args: None).load()
+        keys = record()
+        if not (isinstance(keys, list) and all(isinstance(k, str) for k in keys)):
+            raise CheckpointError(f"{path}: the storage keys record is not a list of names")
         storages = {}
         for key in keys:
+            if key not in types or key in storages:
+                raise CheckpointError(f"{path}: storage {key!r} is not used once by a tensor")
+            storage_type, numel = types[key]
             (count,) = struct.unpack("<q", f.read(8))
-            nbytes = count * types[key].dtype.itemsize
-            raw = f.read(nbytes)
-            if len(raw) != nbytes:
-                raise CheckpointError(f"{path} is truncated")
-            storages[key] = np.frombuffer(raw, dtype=types[key].dtype)
+            nbytes = count * storage_type.dtype.itemsize
+            if count != numel or nbytes > size - f.tell():
+                raise CheckpointError(f"{path}: storage {key} claims {count} elements "
+                                      f"({numel} expected, {size - f.tell()} bytes left); "
+                                      "the file is truncated or corrupt")
+            storages[key] = np.frombuffer(f.read(nbytes), dtype=storage_type.dtype)
+        missing = set(types) - set(storages)
+        if missing:
+            raise CheckpointError(f"{path}: storages {sorted(missing)[:5]} are missing")
         f.seek(start)
         state = _TensorUnpickler(f, path, lambda st, key, numel: storages[key]).load()
     return _as_state_dict(state, path)
@@ -164,6 +252,10 @@ def _as_state_dict(state, path):
         state = state["state_dict"]
     if not isinstance(state, dict):
         raise CheckpointError(f"{path} does not hold a state dict")
+    for key, value in state.items():
+        if not isinstance(key, str) or not isinstance(value, np.ndarray):
+            raise CheckpointError(f"{path}: entry {key!r} is {type(value).__name__}, not a "
+                                  "tensor")
     return dict(state)
 
 
@@ -198,7 +290,7 @@ def read_tf_h5(path):
             f.visititems(visit)
     except CheckpointError:
         raise
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 (any failure of a hostile file becomes CheckpointError)
         raise CheckpointError(f"{path} is not a readable tf_model.h5 ({type(error).__name__}: "
                               f"{error}); it may be truncated or corrupt") from None
     return tensors
@@ -220,20 +312,44 @@ def read_tensors(path):
 
 
 def read_sharded(index_path):
-    """Tensors of every shard listed in a transformers `*.index.json` weight map."""
+    """Tensors of every shard listed in a transformers `*.index.json` weight map.
+
+    Shards are plain weight files inside the index's folder: a name that climbs out
+    (`../x.safetensors`), an absolute path, a link that resolves elsewhere, or another
+    index is refused.
+    """
     try:
         with open(index_path, encoding="utf-8") as f:
             weight_map = json.load(f)["weight_map"]
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, TypeError) as error:
         raise CheckpointError(f"{index_path} is not a valid shard index ({error})") from None
-    folder = os.path.dirname(index_path)
+    if not (isinstance(weight_map, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in weight_map.items())):
+        raise CheckpointError(f"{index_path}: weight_map must map tensor names to shard file "
+                              "names")
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(index_path)))
     tensors = {}
     for shard in sorted(set(weight_map.values())):
-        shard_path = os.path.join(folder, shard)
-        if not os.path.isfile(shard_path):
-            raise CheckpointError(f"{index_path} lists {shard}, which is missing")
-        tensors.update(read_tensors(shard_path))
+        shard_path = _confined_shard(index_path, folder, shard)
+        tensors.update(_READERS[os.path.splitext(shard)[1]](shard_path))
     missing = set(weight_map) - set(tensors)
     if missing:
         raise CheckpointError(f"{index_path}: shards lack {sorted(missing)[:5]}")
     return tensors
+
+
+def _confined_shard(index_path, folder, shard):
+    """The real path of a shard named by an index, refused unless it is a weight file
+    inside the index's folder."""
+    if os.path.splitext(shard)[1] not in _READERS:
+        raise CheckpointError(f"{index_path} lists {shard!r}, which is not a weight file "
+                              f"({', '.join(_READERS)})")
+    if os.path.isabs(shard) or ".." in shard.replace("\\", "/").split("/"):
+        raise CheckpointError(f"{index_path} lists {shard!r}, outside the model folder")
+    real = os.path.realpath(os.path.join(folder, shard))
+    if os.path.commonpath([real, folder]) != folder:
+        raise CheckpointError(f"{index_path} lists {shard!r}, which links outside the model "
+                              "folder")
+    if not os.path.isfile(real):
+        raise CheckpointError(f"{index_path} lists {shard}, which is missing")
+    return real

@@ -17,8 +17,8 @@ SMALL = {"vocab_size": 99, "embedding_size": 16, "hidden_size": 32, "num_hidden_
 
 @pytest.mark.parametrize("overrides, message", [
     ({"hidden_size": 2**30, "num_attention_heads": 1},
-     r"this config has 5\.8e\+18 parameters \(.* PB in float32\); the limit is 1\.5e\+09 "
-     r"\(6\.0 GB\); pass max_parameters=\d+ \(or None\)"),
+     (r"this config has 5\.8e\+18 parameters \(.* PB in float32\); the limit is 1\.5e\+09 "
+     r"\(6\.0 GB\); pass max_parameters=\d+ \(or None\)")),
     ({"vocab_size": 10**9}, r"1\.3e\+11 parameters \(516\.9 GB in float32\)"),
     ({"max_position_embeddings": 10**9}, r"1\.3e\+11 parameters"),
     ({"intermediate_size": 10**9}, r"parameters .* the limit is 1\.5e\+09"),
@@ -93,8 +93,8 @@ def test_numpy_integers_are_ints():
     ({"id2label": {"abc": "x", "1": "y"}}, "id2label has 'abc', which is not a label id"),
     ({"id2label": {"-1": "x"}}, "id2label has '-1', which is not a label id"),
     ({"id2label": {"0": "x", 0: "y"}}, "id2label has label id 0 twice"),
-    ({"id2label": {"0": "x", "5": "y"}}, r"id2label has label id 5; with num_labels=2 the ids "
-                                         r"are 0\.\.1"),
+    ({"id2label": {"0": "x", "5": "y"}}, (r"id2label has label id 5; with num_labels=2 the ids "
+                                         r"are 0\.\.1")),
     ({"id2label": {"0": 1}}, r"id2label\['0'\] = 1 must be a string"),
     ({"id2label": ["a", "b"]}, "id2label must be a dict, got list"),
     ({"label2id": "a"}, "label2id must be a dict, got str"),

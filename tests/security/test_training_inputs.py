@@ -51,8 +51,8 @@ def test_bad_pretrain_steps_stop_the_command_line(capsys):
     ("epochs", 0, "epochs must be an integer > 0, got 0"),
 ])
 def test_bad_numbers_stop_finetune(name, value, message, tmp_path):
-    kwargs = dict(epochs=1, batch_size=16, limit_train=32, limit_eval=16, max_seq_length=16,
-                  verbose=0, tiny_setting=True, data_dir=str(DATA / "banking77"))
+    kwargs = {"epochs": 1, "batch_size": 16, "limit_train": 32, "limit_eval": 16, "max_seq_length": 16,
+                  "verbose": 0, "tiny_setting": True, "data_dir": str(DATA / "banking77")}
     with pytest.raises(ValueError, match=message):
         from albert_keras.training.finetune import finetune
 
@@ -142,9 +142,9 @@ assert "tensorflow" not in sys.modules, "imported TensorFlow"
     assert errors == [
         f"albert-keras finetune: error: --train-file {tmp_path / 'no.json'}: no such file",
         f"albert-keras finetune: error: --data-dir {tmp_path / 'none'}: no such folder",
-        "albert-keras finetune: error: no data for ner: pass --data-dir (the folder with its "
+        ("albert-keras finetune: error: no data for ner: pass --data-dir (the folder with its "
         "train and dev files), or --train-file and --dev-file, or set ALBERT_KERAS_DATA to a "
-        "folder holding conll2003/",
+        "folder holding conll2003/"),
         f"albert-keras finetune: error: --model {tmp_path}: no config.json in that folder"]
 
 
