@@ -18,7 +18,6 @@ import collections
 import logging
 import os
 import sys
-import tempfile
 import traceback
 
 Command = collections.namedtuple("Command", ["help", "add_arguments", "run"])
@@ -80,11 +79,12 @@ def _empty_dir(path):
 
 
 def _write_hf(model, dst, vocabulary):
-    """config.json + model.safetensors (+ spiece.model and tokenizer files), atomically."""
+    """config.json + model.safetensors (+ spiece.model and tokenizer files), atomically; an
+    existing DST is replaced as a whole (none of its files stays beside the new weights)."""
     from albert_keras.checkpoints import hf
     from albert_keras.checkpoints.atomic import atomic_directory
 
-    with atomic_directory(dst) as tmp:
+    with atomic_directory(dst, replace=True) as tmp:
         hf.save_model(model, tmp)
         if vocabulary is not None:
             from albert_keras.tokenization import AlbertTokenizer
@@ -94,13 +94,9 @@ def _write_hf(model, dst, vocabulary):
 
 def _write_keras(model, dst, vocabulary):
     """One .keras file, written beside DST and renamed into place."""
-    from albert_keras.checkpoints.atomic import default_permissions
+    from albert_keras.checkpoints.atomic import default_permissions, temporary_file
 
-    folder = os.path.dirname(os.path.abspath(dst))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(dst)}.tmp-", suffix=".keras",
-                               dir=folder)
-    os.close(fd)
+    tmp = temporary_file(dst, suffix=".keras")
     try:
         model.save(tmp)
         default_permissions(tmp)  # mkstemp's 0600, as a plain open would write it
@@ -117,7 +113,7 @@ def _write_keras_hub(model, dst, vocabulary):
     """A keras-hub preset folder (+ its AlbertTokenizer assets), atomically."""
     from albert_keras.checkpoints import keras_hub
 
-    report = keras_hub.save_preset(model, dst, vocabulary=vocabulary)
+    report = keras_hub.save_preset(model, dst, vocabulary=vocabulary, replace=True)
     summary = _keras_hub_summary(report)
     if summary:
         print(summary, flush=True)

@@ -16,7 +16,7 @@ import os
 
 import numpy as np
 
-from albert_keras.checkpoints.atomic import atomic_directory, atomic_write_bytes
+from albert_keras.checkpoints.atomic import atomic_directory, temporary_file
 from albert_keras.shipped import ASSETS
 
 from . import metadata
@@ -267,8 +267,9 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
             continue
         data = _with_metadata(data, task, tokenizer, label_names,
                               model.config if any_length else None)
-        tmp = path + ".tmp"
-        atomic_write_bytes(tmp, data)
+        tmp = temporary_file(path, suffix=".tflite")  # stale ones of killed runs removed
+        with open(tmp, "wb") as f:
+            f.write(data)
         _progress(progress, f"verifying {os.path.basename(path)} in LiteRT")
         result = verify.verify_tflite(tmp, task, mode, features, reference, labels, latency_runs)
         result.artifact = path

@@ -279,7 +279,7 @@ def load_model(cls, path, **overrides):
     return model
 
 
-def save_preset(model, directory, vocabulary=None):
+def save_preset(model, directory, vocabulary=None, replace=False):
     """Writes `model` as a keras-hub preset folder, atomically; returns the `LoadReport`.
 
     Args:
@@ -287,11 +287,13 @@ def save_preset(model, directory, vocabulary=None):
         directory: the preset folder to write (`from_preset(directory)` loads it).
         vocabulary: optional path of a SentencePiece model; saved as keras-hub's
             AlbertTokenizer assets so that `from_preset` builds the tokenizer too.
+        replace: replace an existing `directory` as a whole (default: write into it).
     """
     import keras_hub
 
     target, report = to_keras_hub(model, vocabulary=vocabulary)
-    with atomic_directory(directory, last=("config.json", "metadata.json")) as tmp:
+    with atomic_directory(directory, last=("config.json", "metadata.json"),
+                          replace=replace) as tmp:
         target.save_to_preset(tmp)
         if vocabulary is not None and kind_of(target) == "AlbertBackbone":
             keras_hub.models.AlbertTokenizer(proto=vocabulary).save_to_preset(tmp)

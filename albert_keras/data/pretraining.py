@@ -15,12 +15,11 @@ import json
 import logging
 import os
 import re
-import tempfile
 
 import numpy as np
 import tensorflow as tf
 
-from albert_keras.checkpoints.atomic import atomic_write_bytes
+from albert_keras.checkpoints.atomic import atomic_write_bytes, temporary_file
 
 logger = logging.getLogger(__name__)
 IGNORE_INDEX = -100
@@ -248,9 +247,7 @@ def serialize_example(example):
 
 def _write_shard(records, path):
     """Writes records to a temporary file beside `path`, then renames it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.tmp-",
-                               dir=os.path.dirname(path))
-    os.close(fd)
+    tmp = temporary_file(path)
     try:
         with tf.io.TFRecordWriter(tmp) as writer:
             for record in records:

@@ -143,3 +143,18 @@ def test_python_dash_m_in_a_fresh_process(release, tmp_path):
                              str(tmp_path / "nothing"), str(tmp_path / "x")],
                             capture_output=True, text=True, env=env, timeout=300, check=False)
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
+
+
+def test_overwrite_replaces_the_destination_as_a_whole(tmp_path):
+    """Another model's spiece.model and .bin must not stay beside the new weights."""
+    source = tmp_path / "source"
+    random_hf_model("AlbertForMaskedLM", TINY).save_pretrained(str(source))
+    dst = tmp_path / "dst"
+    dst.mkdir()
+    for name in ("spiece.model", "pytorch_model.bin", "config.json"):
+        (dst / name).write_bytes(b"another model")
+    assert main(["convert", str(source), str(dst)]) == 1  # refused without --overwrite
+    assert (dst / "spiece.model").read_bytes() == b"another model"
+    assert main(["convert", str(source), str(dst), "--overwrite"]) == 0
+    assert sorted(os.listdir(dst)) == ["config.json", "model.safetensors"]
+    assert sorted(os.listdir(tmp_path)) == ["dst", "source"]
