@@ -138,11 +138,17 @@ COMMANDS = {
 
 
 # ------------------------------------------------------------------ dispatch
-def build_parser():
-    """The `albert-keras` parser with one subparser per entry of `COMMANDS`."""
+def common_arguments():
+    """A parent parser with the flags every subcommand takes (`--verbose`)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-v", "--verbose", action="store_true",
                         help="log details and show the traceback on errors")
+    return common
+
+
+def build_parser():
+    """The `albert-keras` parser with one subparser per entry of `COMMANDS`."""
+    common = common_arguments()
     parser = argparse.ArgumentParser(prog="albert-keras",
                                      description="ALBERT for Keras 3: convert checkpoints, "
                                      "pre-train, fine-tune, export.")
@@ -179,19 +185,24 @@ def _version():
 
 def main(argv=None):
     """Runs one subcommand; returns its exit status (0 ok, 1 error, 2 usage, 130 interrupt)."""
-    args = build_parser().parse_args(argv)
+    return run_parsed(build_parser().parse_args(argv))
+
+
+def run_parsed(args, prog="albert-keras"):
+    """Runs `args.run(args)`; an exception becomes one line `PROG COMMAND: error: ...` on
+    stderr and exit status 1 (the traceback too with `args.verbose`), Ctrl-C status 130."""
     _configure_logging(args.verbose)
     _quiet_native_logs(args.verbose)
     try:
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
-        print(f"albert-keras {args.command}: interrupted", file=sys.stderr)
+        print(f"{prog} {args.command}: interrupted", file=sys.stderr)
         return 130
     except Exception as error:  # noqa: BLE001 (the one place errors become an exit status)
         if args.verbose:
             traceback.print_exc()
         message = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        print(f"albert-keras {args.command}: error: {message or type(error).__name__}",
+        print(f"{prog} {args.command}: error: {message or type(error).__name__}",
               file=sys.stderr)
         return 1
 

@@ -6,4 +6,5 @@ Package index:
 - `squad`: SQuAD v1.1 / v2.0 window features with a document stride; n-best span post-processing.
 - `ner`: CoNLL files; word labels aligned to the first sub-token.
 - `multiple_choice`: SWAG / RACE layout (CommonsenseQA, OpenBookQA) -> (batch, choices, seq) features.
+- `text_files`: data files read as UTF-8 text, JSON or JSON lines; refused with the file and line when they are not.
 """

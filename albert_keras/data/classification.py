@@ -15,6 +15,8 @@ import os
 
 import numpy as np
 
+from albert_keras.data.text_files import read_text
+
 logger = logging.getLogger(__name__)
 
 
@@ -46,22 +48,11 @@ TASKS = {
 }
 
 
-def _decoded(path):
-    """The text of `path`; a file that is not UTF-8 is refused with the line of the first bad byte."""
-    with open(path, "rb") as handle:
-        data = handle.read()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise ValueError(f"{path}:{line}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
-                         "expected a tab-separated text file") from None
-
-
 def _rows(path, header, quoted):
     """(line number, row) pairs of a TSV file, header names as keys (column indices without
     a header); blank lines skipped. Empty and header-only files are refused."""
-    reader = csv.reader(io.StringIO(_decoded(path), newline=""), delimiter="\t",
+    text = read_text(path, "a tab-separated text file")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t",
                         quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE)
     rows, line = [], 1
     try:

@@ -6,9 +6,13 @@ and a list of endings; each (context, ending) pair is encoded as `[CLS] context
 OpenBookQA JSON lines are read into that layout.
 """
 
-import json
-
 import numpy as np
+
+from albert_keras.data.text_files import field, read_json_lines
+from albert_keras.pipelines.base import shorten
+
+LAYOUT = ('one JSON object {"question": {"stem", "choices": [{"label", "text"}]}, "answerKey"} '
+          "per line (CommonsenseQA / OpenBookQA)")
 
 
 def read_jsonl_choices(path, limit=None):
@@ -16,19 +20,33 @@ def read_jsonl_choices(path, limit=None):
 
     Each line holds `{"question": {"stem", "choices": [{"label", "text"}]}, "answerKey"}`;
     the label is the index of `answerKey` among the choice labels (None if absent).
+    A line that is not such an object, or has another number of choices than the
+    first, is refused with its line number.
     """
     contexts, choices, labels = [], [], []
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if limit is not None and len(contexts) >= limit:
-                break
-            row = json.loads(line)
-            question = row["question"]
-            options = sorted(question["choices"], key=lambda c: c["label"])
-            contexts.append(question["stem"])
-            choices.append([c["text"] for c in options])
-            keys = [c["label"] for c in options]
-            labels.append(keys.index(row["answerKey"]) if "answerKey" in row else None)
+    for number, row in read_json_lines(path, LAYOUT):
+        if limit is not None and len(contexts) >= limit:
+            break
+        where = f"{path}:{number}"
+        question = field(row, "question", dict, where)
+        options = field(question, "choices", list, f"{where}: question")
+        for c, option in enumerate(options):
+            field(option, "label", str, f"{where}: question.choices[{c}]")
+            field(option, "text", str, f"{where}: question.choices[{c}]")
+        if not options:
+            raise ValueError(f"{where}: the question has no choices")
+        if choices and len(options) != len(choices[0]):
+            raise ValueError(f"{where}: {len(options)} choices where the questions before have "
+                             f"{len(choices[0])}; every question needs the same number")
+        options = sorted(options, key=lambda c: c["label"])
+        contexts.append(field(question, "stem", str, f"{where}: question"))
+        choices.append([c["text"] for c in options])
+        keys = [c["label"] for c in options]
+        answer = row.get("answerKey")
+        if answer is not None and answer not in keys:
+            raise ValueError(f"{where}: answerKey {shorten(str(answer))} is not one of the "
+                             f"choice labels {keys}")
+        labels.append(None if answer is None else keys.index(answer))
     if any(label is None for label in labels):
         labels = None
     return contexts, choices, None if labels is None else np.array(labels, dtype=np.int32)

@@ -7,25 +7,38 @@ scores count words, as transformers' `run_ner.py` (`label_all_tokens=False`) doe
 
 import numpy as np
 
+from albert_keras.data.text_files import read_text
+from albert_keras.pipelines.base import shorten
+
 IGNORE_INDEX = -100
+LAYOUT = "a word and its tag per line, separated by spaces (CoNLL)"
 
 
 def read_conll(path, tag_column=-1, limit=None):
-    """CoNLL-2003 style file -> (sentences as word lists, tag lists). `-DOCSTART-` skipped."""
+    """CoNLL-2003 style file -> (sentences as word lists, tag lists). `-DOCSTART-` skipped.
+
+    Each line holds a word and, in its last column (`tag_column`), its tag; a blank
+    line ends a sentence. A file that is not UTF-8, or a line without a tag column,
+    is refused with its line.
+    """
     sentences, tags, words, labels = [], [], [], []
-    with open(path, encoding="utf-8") as handle:
-        for line in list(handle) + [""]:
-            parts = line.split()
-            if not parts or parts[0] == "-DOCSTART-":
-                if words:
-                    sentences.append(words)
-                    tags.append(labels)
-                words, labels = [], []
-                if limit is not None and len(sentences) >= limit:
-                    break
-                continue
-            words.append(parts[0])
-            labels.append(parts[tag_column])
+    lines = read_text(path, LAYOUT).split("\n")  # not splitlines: U+2028 is no line end
+    for number, line in enumerate(lines + [""], 1):
+        parts = line.split()
+        if not parts or parts[0] == "-DOCSTART-":
+            if words:
+                sentences.append(words)
+                tags.append(labels)
+            words, labels = [], []
+            if limit is not None and len(sentences) >= limit:
+                break
+            continue
+        column = tag_column if tag_column >= 0 else len(parts) + tag_column
+        if not 0 < column < len(parts):  # column 0 is the word
+            raise ValueError(f"{path}:{number}: no tag column in {shorten(line)}; "
+                             f"expected {LAYOUT}")
+        words.append(parts[0])
+        labels.append(parts[tag_column])
     return sentences, tags
 
 

@@ -9,11 +9,14 @@ an exact slice of the context.
 """
 
 import collections
-import json
 
 import numpy as np
 
+from albert_keras.data.text_files import describe, field, read_json, read_json_lines
+
 FEATURE_KEYS = ("input_ids", "attention_mask", "token_type_ids")
+LAYOUT = 'a JSON object {"data": [{"paragraphs": [{"context", "qas": [...]}]}]} (SQuAD)'
+LAYOUT_JSONL = 'one JSON object {"context", "qas": [...]} per line'
 
 
 def read_squad(path, limit=None):
@@ -22,26 +25,47 @@ def read_squad(path, limit=None):
     Returns:
         list of dicts `{"id", "question", "context", "answers": {"text": [..],
         "answer_start": [..]}}` (empty lists for unanswerable v2.0 questions).
+
+    Raises:
+        ValueError: naming the file and the record (`train.json: data[0].paragraphs[2].qas[1]:
+            no 'question'`) for a file that is not UTF-8 JSON of the SQuAD layout.
     """
-    with open(path, encoding="utf-8") as handle:
-        if path.endswith(".jsonl"):
-            paragraphs = [json.loads(line) for line in handle]
-        else:
-            paragraphs = [p for article in json.load(handle)["data"]
-                          for p in article["paragraphs"]]
     examples = []
-    for paragraph in paragraphs:
-        for qa in paragraph["qas"]:
-            answers = qa.get("answers", [])
-            if qa.get("is_impossible"):
-                answers = []
-            examples.append({"id": qa["id"], "question": qa["question"],
-                             "context": paragraph["context"],
-                             "answers": {"text": [a["text"] for a in answers],
-                                         "answer_start": [a["answer_start"] for a in answers]}})
+    for where, paragraph in _paragraphs(path):
+        context = field(paragraph, "context", str, where)
+        inner = f"{where}." if where.endswith("]") else f"{where}: "
+        for k, qa in enumerate(field(paragraph, "qas", list, where)):
+            examples.append(_example(qa, context, f"{inner}qas[{k}]"))
             if limit is not None and len(examples) >= limit:
                 return examples
     return examples
+
+
+def _paragraphs(path):
+    """(where, paragraph) pairs: `path: data[i].paragraphs[j]`, or `path:line` for `.jsonl`."""
+    if path.endswith(".jsonl"):
+        return [(f"{path}:{n}", p) for n, p in read_json_lines(path, LAYOUT_JSONL)]
+    document = read_json(path, LAYOUT)
+    if not isinstance(document, dict):
+        raise ValueError(f"{path}: expected {LAYOUT}, got {describe(document)}")  # noqa: TRY004
+    return [(f"{path}: data[{i}].paragraphs[{j}]", paragraph)
+            for i, article in enumerate(field(document, "data", list, path))
+            for j, paragraph in enumerate(field(article, "paragraphs", list,
+                                                f"{path}: data[{i}]"))]
+
+
+def _example(qa, context, where):
+    """One question's example dict, its fields checked."""
+    question = field(qa, "question", str, where)
+    qa_id = field(qa, "id", (str, int), where)
+    answers = ([] if qa.get("is_impossible") or "answers" not in qa
+               else field(qa, "answers", list, where))
+    for a, answer in enumerate(answers):
+        field(answer, "text", str, f"{where}.answers[{a}]")
+        field(answer, "answer_start", int, f"{where}.answers[{a}]")
+    return {"id": qa_id, "question": question, "context": context,
+            "answers": {"text": [a["text"] for a in answers],
+                        "answer_start": [a["answer_start"] for a in answers]}}
 
 
 def _questions(tokenizer, examples, max_query_length):

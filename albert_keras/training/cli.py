@@ -249,15 +249,22 @@ def run(args):
     return {"pretrain": _run_pretrain, "finetune": _run_finetune}[args.command](args)
 
 
+PROG = "python -m albert_keras.training"
+
+
 def build_parser():
     """A stand-alone parser with the two subcommands (for `python -m albert_keras.training`)."""
-    parser = argparse.ArgumentParser(prog="python -m albert_keras.training",
-                                     description="ALBERT pre-training and fine-tuning")
-    add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
+    from albert_keras.cli import common_arguments
+
+    parser = argparse.ArgumentParser(prog=PROG, description="ALBERT pre-training and fine-tuning")
+    add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True),
+                parents=[common_arguments()])
     return parser
 
 
 def main(argv=None):
-    """Parses `argv` and runs the subcommand."""
-    args = build_parser().parse_args(argv)
-    return run(args)
+    """Parses `argv` and runs the subcommand; returns the exit status, errors as one line
+    (as `albert-keras pretrain|finetune` does: `albert_keras.cli.run_parsed`)."""
+    from albert_keras.cli import run_parsed
+
+    return run_parsed(build_parser().parse_args(argv), prog=PROG)

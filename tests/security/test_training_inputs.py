@@ -148,6 +148,114 @@ assert "tensorflow" not in sys.modules, "imported TensorFlow"
         f"albert-keras finetune: error: --model {tmp_path}: no config.json in that folder"]
 
 
+# ------------------------------------------------------------------ squad, ner, mc files
+SQUAD_DEV = str(DATA / "squad_v1.1" / "dev_sample.json")
+CONLL_DEV = str(DATA / "conll2003" / "eng.testa.sample")
+CHOICES_DEV = str(DATA / "commonsenseqa" / "dev_sample.jsonl")
+QA = {"id": "q1", "question": "Who?", "answers": [{"text": "Ada", "answer_start": 0}]}
+
+
+def _squad(**paragraph):
+    return json.dumps({"data": [{"paragraphs": [dict({"context": "Ada wrote it.",
+                                                      "qas": [QA]}, **paragraph)]}]})
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("train.json", b'\xff\xfe{"data": []}', (r"train.json:1: not UTF-8 text \(byte 0xff\); "
+                                            r"expected a JSON object \{\"data\"")),
+    ("train.json", b'{"data": [\n  {"paragraphs": []}\n  {"paragraphs": []}]}',
+     r"train.json: not valid JSON \(line 3, column 3: Expecting ',' delimiter\)$"),
+    ("train.json", b"", r"train.json: empty file; expected a JSON object"),
+    ("train.json", b"[1, 2]", (r"train.json: expected a JSON object .*\(SQuAD\), got a JSON "
+                              r"list '\[1, 2\]'$")),
+    ("train.json", b'{"version": "1.1"}', r"train.json: no 'data' \(its keys: 'version'\)$"),
+    ("train.json", b'{"data": [{"paragraphs": [{"context": "Ada wrote it."}]}]}',
+     r"train.json: data\[0\]\.paragraphs\[0\]: no 'qas' \(its keys: 'context'\)$"),
+    ("train.json", _squad(qas=[{"id": "q1", "answers": []}]).encode(),
+     r"train.json: data\[0\]\.paragraphs\[0\]\.qas\[0\]: no 'question'"),
+    ("train.json", _squad(qas=[dict(QA, answers=[{"answer_start": 0}])]).encode(),
+     (r"train.json: data\[0\]\.paragraphs\[0\]\.qas\[0\]\.answers\[0\]: no 'text' "
+      r"\(its keys: 'answer_start'\)$")),
+    ("train.json", _squad(qas={"id": "q1"}).encode(),
+     (r"train.json: data\[0\]\.paragraphs\[0\]: 'qas' must be a JSON list, got a JSON "
+      r"object '\{\"id\": \"q1\"\}'$")),
+    ("train.jsonl", b'{"context": "c", "qas": []}\n{"context": "c",\n',
+     r"train.jsonl:2: not valid JSON \(column 17: Expecting property name"),
+    ("train.jsonl", json.dumps({"context": "c" * 500, "qas": [dict(QA, question=7)]}).encode(),
+     r"train.jsonl:1: qas\[0\]: 'question' must be a string, got an integer '7'$"),
+])
+def test_a_squad_file_of_another_shape_is_named_with_its_record(name, content, message,
+                                                                 tmp_path):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=message):
+        load_task("squad", None, train_file=str(path), dev_file=SQUAD_DEV)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"EU B-ORG\nrejects\n\n", (r"eng.train:2: no tag column in 'rejects'; expected a word and "
+                               r"its tag per line")),
+    (b"EU B-ORG\n\xe9t\xe9 O\n", r"eng.train:2: not UTF-8 text \(byte 0xe9\)"),
+])
+def test_a_conll_file_of_another_shape_is_named_with_its_line(content, message, tmp_path):
+    path = tmp_path / "eng.train"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=message):
+        load_task("ner", None, train_file=str(path), dev_file=CONLL_DEV)
+
+
+CHOICE = {"answerKey": "B", "question": {"stem": "Where?", "choices": [
+    {"label": "A", "text": "here"}, {"label": "B", "text": "there"}]}}
+
+
+def _choices(*rows):
+    return "".join(json.dumps(row) + "\n" for row in rows).encode()
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"\x80\n", r"train.jsonl:1: not UTF-8 text \(byte 0x80\)"),
+    (_choices(CHOICE) + b"{'question': 1}\n", (r"train.jsonl:2: not valid JSON \(column 2: "
+                                              r"Expecting property name enclosed in double")),
+    (_choices(["a", "b"]), (r"train.jsonl:1: expected a JSON object with 'question', got a JSON "
+                           r"list '\[\"a\", \"b\"\]'$")),
+    (_choices({"answerKey": "A"}), r"train.jsonl:1: no 'question' \(its keys: 'answerKey'\)$"),
+    (_choices(dict(CHOICE, question={"stem": "Where?"})),
+     r"train.jsonl:1: question: no 'choices' \(its keys: 'stem'\)$"),
+    (_choices(dict(CHOICE, question={"choices": CHOICE["question"]["choices"]})),
+     r"train.jsonl:1: question: no 'stem'"),
+    (_choices(dict(CHOICE, question={"stem": "s", "choices": [{"text": "x"}]})),
+     r"train.jsonl:1: question\.choices\[0\]: no 'label' \(its keys: 'text'\)$"),
+    (_choices(dict(CHOICE, answerKey="E")),
+     r"train.jsonl:1: answerKey 'E' is not one of the choice labels \['A', 'B'\]$"),
+    (_choices(CHOICE, dict(CHOICE, question={"stem": "s", "choices": CHOICE["question"][
+        "choices"] + [{"label": "C", "text": "x"}]})),
+     (r"train.jsonl:2: 3 choices where the questions before have 2; every question needs the "
+     r"same number$")),
+])
+def test_a_choices_file_of_another_shape_is_named_with_its_line(content, message, tmp_path):
+    path = tmp_path / "train.jsonl"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=message):
+        load_task("mc", None, train_file=str(path), dev_file=CHOICES_DEV)
+
+
+@pytest.mark.parametrize("entry", ["albert-keras", "python -m albert_keras.training"])
+def test_a_bad_data_file_is_one_line_and_exit_1(entry, tmp_path, capsys):
+    from albert_keras.training import cli as training_cli
+
+    path = tmp_path / "train.json"
+    path.write_text("[1, 2]", encoding="utf-8")
+    argv = ["finetune", "--task", "squad", "--tiny", "--train-file", str(path), "--dev-file",
+            SQUAD_DEV, "--output-dir", str(tmp_path / "out")]
+    run = main if entry == "albert-keras" else training_cli.main
+    assert run(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{entry} finetune: error: {path}: expected a JSON object")
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert run([*argv, "--verbose"]) == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
 # ------------------------------------------------------------------ resume
 class Crash(keras.callbacks.Callback):
     """Raises at the start of the given epoch, like a killed job."""
