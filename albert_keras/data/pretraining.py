@@ -40,25 +40,38 @@ def read_documents(paths):
     paths = [paths] if isinstance(paths, str) else list(paths)
     files = sorted(f for p in paths for f in (glob.glob(p) or [p]))
     for path in files:
-        opener = gzip.open if path.endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8") as handle:
-            document, skip_title = [], False
-            for line in handle:
-                line = line.strip()
-                if line.startswith("<doc"):
-                    skip_title = True
-                    continue
-                if not line or line == "</doc>":
-                    if document:
-                        yield document
-                    document = []
-                    continue
-                if skip_title:
-                    skip_title = False
-                    continue
-                document.extend(s for s in _SENTENCE_END.split(line) if s)
-            if document:
-                yield document
+        document, skip_title = [], False
+        for line in _lines(path):
+            if line.startswith("<doc"):
+                skip_title = True
+                continue
+            if not line or line == "</doc>":
+                if document:
+                    yield document
+                document = []
+                continue
+            if skip_title:
+                skip_title = False
+                continue
+            document.extend(s for s in _SENTENCE_END.split(line) if s)
+        if document:
+            yield document
+
+
+def _lines(path):
+    """The stripped lines of a text (or .gz) file, streaming; bytes that are not UTF-8 and
+    gzip files that are not are refused with the file (and line)."""
+    opener = gzip.open if path.endswith(".gz") else open
+    number = 0
+    try:
+        with opener(path, "rb") as handle:
+            for number, raw in enumerate(handle, 1):  # decoded line by line, to name the line
+                yield raw.decode("utf-8").strip()
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}:{number}: not UTF-8 text (byte 0x{error.object[error.start]:02x}"
+                         "); expected plain text or WikiExtractor output") from None
+    except (gzip.BadGzipFile, EOFError) as error:
+        raise ValueError(f"{path}: not a readable gzip file ({error})") from None
 
 
 def sample_ngram_length(rng, max_ngram=3, available=None):

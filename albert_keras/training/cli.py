@@ -120,6 +120,13 @@ def _input_files(patterns):
     return files
 
 
+def _no_text(inputs):
+    """The message for --input files that hold no text to pre-train on."""
+    more = f" (and {len(inputs) - 1} more files)" if len(inputs) > 1 else ""
+    return (f"--input {inputs[0]}{more}: no text to pre-train on (the files are empty or hold "
+            "only blank lines and markup)")
+
+
 def _check_file(flag, path):
     if path is not None and not os.path.exists(path):
         raise FileNotFoundError(f"{flag} {path}: no such file")
@@ -165,6 +172,8 @@ def _run_pretrain(args):
         tokenizer = AlbertTokenizer(args.spiece)
     elif args.tiny:
         texts = [s for d in documents() for s in d]
+        if not texts:
+            raise ValueError(_no_text(inputs))
         tokenizer = AlbertTokenizer(tiny.train_sentencepiece(
             texts, os.path.join(work, "spiece.model")))
     else:
@@ -178,6 +187,8 @@ def _run_pretrain(args):
                 dupe_factor=args.dupe_factor, examples_per_shard=1000 if args.tiny else 10000,
                 max_predictions_per_seq=args.max_predictions_per_seq)
         files = sorted(glob.glob(os.path.join(shards, "*.tfrecord")))
+        if not files:
+            raise ValueError(_no_text(inputs))
         train_files = files[1:] if len(files) > 1 else files
         eval_files = eval_files or (files[:1] if len(files) > 1 else None)
     if args.tiny:

@@ -3,6 +3,7 @@
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 
@@ -254,6 +255,26 @@ def test_a_bad_data_file_is_one_line_and_exit_1(entry, tmp_path, capsys):
     assert len(err.splitlines()) == 1 and "Traceback" not in err
     assert run([*argv, "--verbose"]) == 1
     assert "Traceback" in capsys.readouterr().err
+
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("wiki.txt", b"A first line.\n\xff\xfe binary\n", (r"wiki.txt:2: not UTF-8 text \(byte "
+                                                      r"0xff\); expected plain text or WikiExtractor")),
+    ("wiki.txt.gz", b"not gzip", r"wiki.txt.gz: not a readable gzip file \(Not a gzipped file"),
+    ("wiki.txt", b"\n\n<doc id='1'>\nTitle\n</doc>\n", (r"wiki.txt: no text to pre-train on "
+                                                       r"\(the files are empty")),
+])
+def test_pretrain_text_that_is_binary_or_empty_is_named(name, content, message, tmp_path,
+                                                         capsys):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert main(["pretrain", "--tiny", "--input", str(path), "--steps", "1",
+                 "--output-dir", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith((f"albert-keras pretrain: error: {path}",
+                           f"albert-keras pretrain: error: --input {path}"))
+    assert re.search(message, err) and len(err.splitlines()) == 1, err
 
 
 # ------------------------------------------------------------------ resume
