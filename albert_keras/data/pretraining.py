@@ -335,6 +335,19 @@ def shard_files(file_pattern):
     return sorted(f for p in patterns for f in glob.glob(p))
 
 
+def check_shards(files, max_seq_length):
+    """Reads and parses the first record of each shard, so that a file that is not a TFRecord
+    of these features is refused by name before training, not as a `Graph execution error`."""
+    for path in files:
+        try:
+            for record in tf.data.TFRecordDataset(path).take(1):
+                parse_example(record, max_seq_length)
+        except (tf.errors.DataLossError, tf.errors.InvalidArgumentError) as error:
+            reason = re.sub(r"\{\{.*?\}\}\s*|\s*\[Op:.*", "", error.message, flags=re.DOTALL)
+            raise ValueError(f"{path}: not a pre-training shard with max_seq_length="
+                             f"{max_seq_length} ({reason.strip()[:160]})") from None
+
+
 def max_predictions_from_manifest(file_pattern, max_seq_length):
     """The most positions any example of these shards scores, from their `manifest.json`
     (written by `write_pretraining_shards`); None when there is no manifest."""
@@ -367,6 +380,8 @@ def pretraining_dataset(file_pattern, batch_size, max_seq_length, shuffle=True, 
     files = shard_files(file_pattern)
     if not files:
         raise ValueError(f"no TFRecord files match {file_pattern!r}")
+    if tf.executing_eagerly():
+        check_shards(files, max_seq_length)
     dataset = tf.data.Dataset.from_tensor_slices(files)
     if repeat:
         dataset = dataset.repeat()

@@ -277,6 +277,20 @@ def test_pretrain_text_that_is_binary_or_empty_is_named(name, content, message, 
     assert re.search(message, err) and len(err.splitlines()) == 1, err
 
 
+
+def test_a_shard_that_is_not_a_tfrecord_is_named(tokenizer, shards, tmp_path):  # noqa: F811
+    bad = tmp_path / "bad.tfrecord"
+    bad.write_bytes(b"not a tfrecord at all")
+    config = tiny_config(tokenizer.vocab_size)
+    with pytest.raises(ValueError, match=r"bad\.tfrecord: not a pre-training shard with "
+                                         r"max_seq_length=32 \(corrupted record at 0 \(Is this "
+                                         r"even a TFRecord file\?\)\)$"):
+        pt.pretrain(str(bad), str(tmp_path / "a"), config, **SETTINGS)
+    with pytest.raises(ValueError, match=r"\.tfrecord: not a pre-training shard with "
+                                         r"max_seq_length=48 \(Key: \w+\.  Can't parse"):
+        pt.pretrain(shards, str(tmp_path / "b"), config, **dict(SETTINGS, max_seq_length=48))
+
+
 # ------------------------------------------------------------------ resume
 class Crash(keras.callbacks.Callback):
     """Raises at the start of the given epoch, like a killed job."""
