@@ -13,6 +13,7 @@ import collections
 import numpy as np
 
 from albert_keras.data.text_files import describe, field, read_json, read_json_lines
+from albert_keras.pipelines.base import shorten
 
 FEATURE_KEYS = ("input_ids", "attention_mask", "token_type_ids")
 LAYOUT = 'a JSON object {"data": [{"paragraphs": [{"context", "qas": [...]}]}]} (SQuAD)'
@@ -61,8 +62,11 @@ def _example(qa, context, where):
     answers = ([] if qa.get("is_impossible") or "answers" not in qa
                else field(qa, "answers", list, where))
     for a, answer in enumerate(answers):
-        field(answer, "text", str, f"{where}.answers[{a}]")
-        field(answer, "answer_start", int, f"{where}.answers[{a}]")
+        text = field(answer, "text", str, f"{where}.answers[{a}]")
+        start = field(answer, "answer_start", int, f"{where}.answers[{a}]")
+        if not 0 <= start <= len(context) - len(text):
+            raise ValueError(f"{where}.answers[{a}]: answer_start={start} puts {shorten(text)} "
+                             f"outside the context ({len(context)} characters)")
     return {"id": qa_id, "question": question, "context": context,
             "answers": {"text": [a["text"] for a in answers],
                         "answer_start": [a["answer_start"] for a in answers]}}

@@ -177,6 +177,9 @@ def _squad(**paragraph):
     ("train.json", _squad(qas=[dict(QA, answers=[{"answer_start": 0}])]).encode(),
      (r"train.json: data\[0\]\.paragraphs\[0\]\.qas\[0\]\.answers\[0\]: no 'text' "
       r"\(its keys: 'answer_start'\)$")),
+    ("train.json", _squad(qas=[dict(QA, answers=[{"text": "it", "answer_start": 12}])]).encode(),
+     (r"train.json: data\[0\]\.paragraphs\[0\]\.qas\[0\]\.answers\[0\]: answer_start=12 puts "
+      r"'it' outside the context \(13 characters\)$")),
     ("train.json", _squad(qas={"id": "q1"}).encode(),
      (r"train.json: data\[0\]\.paragraphs\[0\]: 'qas' must be a JSON list, got a JSON "
       r"object '\{\"id\": \"q1\"\}'$")),
