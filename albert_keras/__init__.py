@@ -8,6 +8,7 @@ Package index:
 - `layers/`: the architecture, one block per module.
 - `models/`: AlbertModel and the six task heads (also as TFAlbert* names).
 - `checkpoints/`: weight formats in and out, one name table; `load()` reads any of them.
+- `auto`: TFAuto* and AutoTokenizer, transformers' auto entry points for ALBERT.
 - `cli`: the `albert-keras` command (argument parsing and dispatch only).
 - `demo`: `python -m albert_keras.demo`, every task model on a checkpoint.
 - `tokenization/`: SentencePiece tokenizer in Python and in the TF graph.
@@ -44,6 +45,12 @@ import importlib as _importlib
 _MODELS = ("AlbertForMaskedLM", "AlbertForMultipleChoice", "AlbertForPreTraining",
            "AlbertForQuestionAnswering", "AlbertForSequenceClassification",
            "AlbertForTokenClassification", "AlbertModel", "AlbertPreTrainedModel")
+_AUTO = ("AutoTokenizer", "TFAutoModel", "TFAutoModelForMaskedLM", "TFAutoModelForMultipleChoice",
+         "TFAutoModelForPreTraining", "TFAutoModelForQuestionAnswering",
+         "TFAutoModelForSequenceClassification", "TFAutoModelForTokenClassification")
+_OUTPUTS = ("AlbertForPreTrainingOutput", "BaseModelOutputWithPooling", "MaskedLMOutput",
+            "MultipleChoiceModelOutput", "QuestionAnsweringModelOutput",
+            "SequenceClassifierOutput", "TokenClassifierOutput")
 _SOURCES = {
     "AlbertConfig": "albert_keras.config",
     "AlbertTokenizer": "albert_keras.tokenization",
@@ -53,9 +60,15 @@ _SOURCES = {
     "load": "albert_keras.checkpoints",
     "pipeline": "albert_keras.pipelines",
     **{name: "albert_keras.models" for name in _MODELS},
+    **{name: "albert_keras.auto" for name in _AUTO},
+    **{name: "albert_keras.models.outputs" for name in _OUTPUTS},
+    "create_transformers_optimizer": "albert_keras.training.optimization",
 }
-# transformers' TFAlbert* names for the same classes.
-_ALIASES = {"TF" + name: name for name in _MODELS}
+# transformers' TF names for the same objects: TFAlbert* classes, TFAlbertMainLayer (the
+# backbone), the TF* output classes, and create_optimizer (transformers' signature).
+_ALIASES = {**{"TF" + name: name for name in _MODELS + _OUTPUTS},
+            "TFAlbertMainLayer": "AlbertModel",
+            "create_optimizer": "create_transformers_optimizer"}
 
 
 def __getattr__(name):
@@ -114,11 +127,52 @@ _register_with_keras()
 __version__ = "0.1.0"
 
 __all__ = [
-    "PRESETS", "AlbertConfig", "AlbertForMaskedLM", "AlbertForMultipleChoice",
-    "AlbertForPreTraining", "AlbertForQuestionAnswering", "AlbertForSequenceClassification",
-    "AlbertForTokenClassification", "AlbertModel", "AlbertPreTrainedModel", "AlbertTokenizer",
-    "AlbertTokenizerLayer", "TFAlbertForMaskedLM", "TFAlbertForMultipleChoice",
-    "TFAlbertForPreTraining", "TFAlbertForQuestionAnswering",
-    "TFAlbertForSequenceClassification", "TFAlbertForTokenClassification", "TFAlbertModel",
-    "TFAlbertPreTrainedModel", "detect_format", "load", "pipeline",
+    "PRESETS",
+    "AlbertConfig",
+    "AlbertForMaskedLM",
+    "AlbertForMultipleChoice",
+    "AlbertForPreTraining",
+    "AlbertForPreTrainingOutput",
+    "AlbertForQuestionAnswering",
+    "AlbertForSequenceClassification",
+    "AlbertForTokenClassification",
+    "AlbertModel",
+    "AlbertPreTrainedModel",
+    "AlbertTokenizer",
+    "AlbertTokenizerLayer",
+    "AutoTokenizer",
+    "BaseModelOutputWithPooling",
+    "MaskedLMOutput",
+    "MultipleChoiceModelOutput",
+    "QuestionAnsweringModelOutput",
+    "SequenceClassifierOutput",
+    "TFAlbertForMaskedLM",
+    "TFAlbertForMultipleChoice",
+    "TFAlbertForPreTraining",
+    "TFAlbertForPreTrainingOutput",
+    "TFAlbertForQuestionAnswering",
+    "TFAlbertForSequenceClassification",
+    "TFAlbertForTokenClassification",
+    "TFAlbertMainLayer",
+    "TFAlbertModel",
+    "TFAlbertPreTrainedModel",
+    "TFAutoModel",
+    "TFAutoModelForMaskedLM",
+    "TFAutoModelForMultipleChoice",
+    "TFAutoModelForPreTraining",
+    "TFAutoModelForQuestionAnswering",
+    "TFAutoModelForSequenceClassification",
+    "TFAutoModelForTokenClassification",
+    "TFBaseModelOutputWithPooling",
+    "TFMaskedLMOutput",
+    "TFMultipleChoiceModelOutput",
+    "TFQuestionAnsweringModelOutput",
+    "TFSequenceClassifierOutput",
+    "TFTokenClassifierOutput",
+    "TokenClassifierOutput",
+    "create_optimizer",
+    "create_transformers_optimizer",
+    "detect_format",
+    "load",
+    "pipeline",
 ]

@@ -37,8 +37,10 @@ def load_model(cls, path_or_name, config=None, **overrides):
     """`cls.from_pretrained`: build the model from the folder's config, then load its weights."""
     if config is None:
         config = AlbertConfig.from_json_file(hub.resolve_file(path_or_name, "config.json"))
-    elif isinstance(config, dict):
-        config = AlbertConfig.from_dict(config)
+    else:  # an AlbertConfig, a dict, or transformers.AlbertConfig (anything with to_dict)
+        from albert_keras.models.base import as_config
+
+        config = as_config(config)
     if overrides:
         config = AlbertConfig.from_dict(dict(config.to_dict(), **overrides))
     filename, path = hub.resolve_weights(path_or_name)

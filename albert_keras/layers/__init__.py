@@ -9,6 +9,7 @@
 - `sop_head`: AlbertSOPHead, sentence-order prediction.
 - `layer_norm`: LayerNorm, Keras' LayerNormalization with a NEG-free form for int8 export.
 - `initializers`: the N(0, initializer_range) initializer.
+- `vocabulary_resize`: resize_rows, a built layer's vocabulary-sized weight resized in place.
 """
 
 from albert_keras.layers.albert_layer import AlbertLayer

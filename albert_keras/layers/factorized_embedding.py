@@ -6,6 +6,7 @@ from keras import ops
 
 from albert_keras.layers.initializers import normal_initializer
 from albert_keras.layers.layer_norm import LayerNorm
+from albert_keras.layers.vocabulary_resize import resize_rows
 
 
 @keras.saving.register_keras_serializable(package="albert_keras")
@@ -100,6 +101,18 @@ class AlbertEmbeddings(keras.layers.Layer):
         embeddings = self.LayerNorm(embeddings)
         embeddings = self.dropout(embeddings, training=training)
         return self.embedding_hidden_mapping_in(embeddings)  # (batch, seq, H)
+
+    @property
+    def weight(self):
+        """The word table (vocab_size, E), as transformers' TFAlbertEmbeddings names it."""
+        return self.word_embeddings.embeddings
+
+    def resize_vocabulary(self, new_size):
+        """Grows or cuts the word table to `new_size` rows (kept rows unchanged); returns it."""
+        table = resize_rows(self.word_embeddings, "_embeddings", new_size,
+                            normal_initializer(self.initializer_range))
+        self.word_embeddings.input_dim = self.vocab_size = int(new_size)
+        return table
 
     def _lookup(self, table, ids):
         """Rows of an Embedding's table: a plain GATHER on the int32 ids.

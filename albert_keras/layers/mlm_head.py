@@ -6,6 +6,7 @@ from keras import ops
 from albert_keras.activations import get_activation
 from albert_keras.layers.initializers import normal_initializer
 from albert_keras.layers.layer_norm import LayerNorm
+from albert_keras.layers.vocabulary_resize import resize_rows
 
 
 @keras.saving.register_keras_serializable(package="albert_keras")
@@ -61,6 +62,11 @@ class AlbertMLMHead(keras.layers.Layer):
         self.LayerNorm.build((None, None, self.embedding_size))
         self.bias = self.add_weight(name="bias", shape=(self.vocab_size,), initializer="zeros")
         self.built = True
+
+    def resize_vocabulary(self, new_size):
+        """Grows or cuts the output bias to `new_size` (new tokens get bias 0, as in transformers)."""
+        resize_rows(self, "bias", new_size, keras.initializers.Zeros())
+        self.vocab_size = int(new_size)
 
     def call(self, hidden_states, embedding_table):
         hidden_states = self.LayerNorm(self.activation(self.dense(hidden_states)))  # (b, s, E)

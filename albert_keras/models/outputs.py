@@ -1,4 +1,4 @@
-"""Output containers with transformers' field names: `out.logits` and `out["logits"]` both work."""
+"""Output containers with transformers' field names: `out.logits`, `out["logits"]` and `out[0]` work."""
 
 import optree
 
@@ -15,6 +15,8 @@ class ModelOutput(dict):
     True
     >>> out.to_tuple()
     ([0.1, 0.9],)
+    >>> out[0] == out["logits"]
+    True
     """
 
     fields = ()
@@ -33,6 +35,13 @@ class ModelOutput(dict):
         if name in type(self).fields:
             return None  # a field that was not computed, as in transformers
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    def __getitem__(self, key):
+        # As transformers' ModelOutput: a string is a field name, an int or a slice a
+        # position among the fields that are set (iteration still gives the keys).
+        if isinstance(key, (int, slice)):
+            return self.to_tuple()[key]
+        return super().__getitem__(key)
 
     def to_tuple(self):
         """The values in field order, as `return_dict=False` returns them."""

@@ -3,6 +3,7 @@
 import logging
 import os
 
+import numpy as np
 import sentencepiece as spm
 
 from albert_keras.tokenization import encoding as enc
@@ -269,7 +270,8 @@ class AlbertTokenizer(st.SpecialTokens):
         """Text of a list of ids (or a 1-D tensor), as transformers' `decode`."""
         if hasattr(token_ids, "numpy"):
             token_ids = token_ids.numpy()
-        token_ids = [int(token_ids)] if isinstance(token_ids, int) else [int(i) for i in token_ids]
+        # One id (an int, or a 0-d array such as argmax returns) decodes as a list of one.
+        token_ids = [int(token_ids)] if np.ndim(token_ids) == 0 else [int(i) for i in token_ids]
         tokens = self.convert_ids_to_tokens(token_ids, skip_special_tokens=skip_special_tokens)
         text = self.convert_tokens_to_string(tokens)
         if clean_up_tokenization_spaces is None:
