@@ -1,6 +1,7 @@
 """The `--tiny` setting: a tiny ALBERT config and a SentencePiece model trained on the task's own text."""
 
 import io
+import itertools
 import os
 
 # Every dimension different, so a swapped axis fails loudly (tests/conftest.py's idea).
@@ -31,8 +32,13 @@ def train_sentencepiece(texts, path, vocab_size=2000):
     """
     import sentencepiece as spm
 
+    sentences = (t.lower() for t in texts if t.strip())
+    first = next(sentences, None)
+    if first is None:  # sentencepiece would stop with INTERNAL [!sentences_.empty()]
+        raise ValueError("no text to train the --tiny SentencePiece model on: every training "
+                         "text is empty")
     proto = io.BytesIO()
-    spm.SentencePieceTrainer.train(sentence_iterator=(t.lower() for t in texts if t.strip()),
+    spm.SentencePieceTrainer.train(sentence_iterator=itertools.chain([first], sentences),
                                    model_writer=proto, vocab_size=vocab_size, **ALBERT_SPM_ARGS)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(path, "wb") as handle:

@@ -106,6 +106,15 @@ def test_empty_header_only_and_binary_files_are_named(content, message, tmp_path
         load_task("sst2", str(folder))
 
 
+def test_a_tiny_run_on_empty_texts_is_named_not_sentencepiece_internal(tmp_path, capsys):
+    folder = _sst2(tmp_path, "text\tlabel\n \t1\n\t0\n")
+    assert main(["finetune", "--task", "sst2", "--tiny", "--data-dir", str(folder),
+                 "--output-dir", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == (
+        "albert-keras finetune: error: no text to train the --tiny SentencePiece model on: "
+        "every training text is empty\n")
+
+
 def test_every_task_reads_the_files_it_is_given(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no default data folder in reach
     folder = _sst2(tmp_path, "text\tlabel\ngood\t1\nbad\t0\nfine\t1\n")
