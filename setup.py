@@ -36,9 +36,12 @@ TEST = [
     "nbclient==0.11.0",
     "nbformat==5.11.1",
     "ipykernel==7.4.0",
+    # The benchmark suite's int8 peer check (tests/benchmarks/test_onnx_int8.py) builds one.
+    "onnxruntime==1.32.0",
+    "onnx==1.23.2",
 ]
 # The benchmark suite's peers (`python -m benchmarks`); never runtime dependencies.
-BENCH = TEST + ["onnxruntime==1.32.0", "onnx==1.23.2"]
+BENCH = TEST
 DEV = BENCH + ["ruff"]
 
 setup(

@@ -134,6 +134,17 @@ def tables(results):
     summary = results["summary"]
     out = [(f"albert-keras benchmark suite: {results['preset']} shape, "
            f"{results['machine']['cpus']} CPU cores, {results['machine']['time']}")]
+    machine = results["machine"]
+    if machine.get("cpu_model"):
+        flags = ", ".join(f for f, on in machine.get("isa", {}).items() if on) or "none"
+        out.append(f"machine: {machine['cpu_model']}; {flags}; "
+                   f"{machine.get('memory_gb', '?')} GB; "
+                   + ", ".join(f"{k} {v}" for k, v in machine.get("versions", {}).items()))
+    for section, peers in results.get("sections", {}).items():
+        for name, result in peers.items():
+            if isinstance(result, dict) and result.get("refused"):
+                out.append(f"REFUSED ({section}) {name}, not timed: "
+                           + "; ".join(result["refused"]["failures"]))
     if summary.get("matmul_peak_gflops"):
         peaks = ", ".join(f"{r['library']} {r['gflops']:.0f}" for r in results["matmul"])
         out.append(f"matmul 4096x4096 float32 GFLOP/s: {peaks} (peak "

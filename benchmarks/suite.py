@@ -24,13 +24,12 @@ Everything uses one albert-base-v2-shaped classifier with random weights (see
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 
-from benchmarks import report, workload
+from benchmarks import machine, report, workload
 from benchmarks.peers import PEERS, is_ours
 
 DENSE = ["albert-keras XLA", "albert-keras", "albert-keras TFLite float32",
@@ -78,6 +77,8 @@ def run_worker(section, workdir, params, peer=None, log=print):
         log(f"    failed ({done.returncode}): {' | '.join(tail)}")
         return {"error": " | ".join(tail), "rows": []}
     result = json.loads(lines[-1][len("RESULT "):])
+    if "refused" in result:
+        log(f"    REFUSED, not timed: {'; '.join(result['refused']['failures'])}")
     result["wall_s"] = time.perf_counter() - start
     return result
 
@@ -198,5 +199,4 @@ def merge_base(json_path, fresh, sections):
 
 
 def _machine():
-    return {"cpus": os.cpu_count(), "platform": platform.platform(),
-            "python": platform.python_version(), "time": time.strftime("%Y-%m-%d %H:%M:%S")}
+    return machine.describe()

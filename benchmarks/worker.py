@@ -173,10 +173,17 @@ def main(argv=None):
         rows = tflite(where, params)
     else:
         peer = make(args.peer)
+        build = peer.build_check(where) if hasattr(peer, "build_check") else None
+        if build is not None and not build["ok"]:
+            print(f"REFUSED {args.peer}: " + "; ".join(build["failures"]), flush=True)
+            print("RESULT " + json.dumps({"rows": [], "refused": build}), flush=True)
+            return
         peer.load(where)
         rows = SECTIONS[args.section](peer, where, params)
-    print("RESULT " + json.dumps({"rows": rows or [], "rss_start_mb": started,
-                                  "peak_rss_mb": peak_rss_mb()}), flush=True)
+    result = {"rows": rows or [], "rss_start_mb": started, "peak_rss_mb": peak_rss_mb()}
+    if args.section in SECTIONS and build is not None:
+        result["build_check"] = build
+    print("RESULT " + json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

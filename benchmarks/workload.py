@@ -127,12 +127,13 @@ def prepare_transformers(workdir, preset, seed=0):
 def _export_onnx(where):
     """transformers -> ONNX (TorchScript exporter, dynamic batch and length), then int8.
 
-    int8 is ONNX Runtime's `quantize_dynamic` (int8 weights, activations quantized
-    per batch at run time): the recipe its documentation gives for transformers on CPU.
+    int8 is ONNX Runtime's `quant_pre_process` then `quantize_dynamic` (int8 weights,
+    activations quantized per batch at run time): `benchmarks.onnx_int8.build`.
     """
     import torch
     import transformers
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from benchmarks import onnx_int8
 
     model = transformers.AlbertForSequenceClassification.from_pretrained(where["model"]).eval()
     where["onnx_fp32"].parent.mkdir(parents=True, exist_ok=True)
@@ -145,9 +146,7 @@ def _export_onnx(where):
                       dynamic_axes={"input_ids": axes, "attention_mask": axes,
                                     "token_type_ids": axes, "logits": {0: "batch"}})
     fp32_tmp.rename(where["onnx_fp32"])
-    int8_tmp = where["onnx_int8"].with_suffix(".tmp.onnx")
-    quantize_dynamic(where["onnx_fp32"], int8_tmp, weight_type=QuantType.QInt8)
-    int8_tmp.rename(where["onnx_int8"])
+    onnx_int8.build(where["onnx_fp32"], where["onnx_int8"])
 
 
 def prepare_keras(workdir, sequence_lengths=(128, 384)):

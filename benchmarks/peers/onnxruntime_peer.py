@@ -9,6 +9,14 @@ class OnnxRuntime:
     def __init__(self, int8):
         self.int8 = int8
 
+    def build_check(self, where):
+        """`benchmarks.onnx_int8.check` for int8 (None for fp32): run before any timing."""
+        if not self.int8:
+            return None
+        from benchmarks import onnx_int8
+
+        return onnx_int8.check(where["onnx_fp32"], where["onnx_int8"], where["model"])
+
     def load(self, where):
         import onnxruntime
 

@@ -1,0 +1,59 @@
+"""The ONNX Runtime int8 peer: the documented recipe passes its check, the old plain one is refused."""
+
+import json
+
+import pytest
+
+from benchmarks import onnx_int8, workload
+
+TINY = {"vocab_size": 99, "embedding_size": 16, "hidden_size": 64, "num_hidden_layers": 2,
+        "num_attention_heads": 4, "intermediate_size": 128, "max_position_embeddings": 64}
+
+
+@pytest.fixture(scope="module")
+def where(tmp_path_factory):
+    """A tiny random ALBERT classifier exported through the suite's own code path."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    where = workload.paths(tmp_path_factory.mktemp("onnx"))
+    torch.manual_seed(0)
+    config = transformers.AlbertConfig(**TINY, num_labels=2)
+    transformers.AlbertForSequenceClassification(config).eval().save_pretrained(where["model"])
+    workload._export_onnx(where)
+    return where
+
+
+def test_documented_recipe_passes_the_check(where):
+    # 2 layer applications x (q, k, v, out, ffn, ffn_output) + embedding projection,
+    # pooler, classifier.
+    assert onnx_int8.expected_dense_matmuls(TINY) == 15
+    result = onnx_int8.check(where["onnx_fp32"], where["onnx_int8"], where["model"])
+    assert result["ok"], result["failures"]
+    assert result["int8_matmul_nodes"] >= 15 and result["weight_ratio"] <= 0.35
+
+
+def test_old_plain_quantize_dynamic_is_refused(where, tmp_path):
+    plain = tmp_path / "plain.int8.onnx"
+    onnx_int8.build_plain(where["onnx_fp32"], plain)
+    result = onnx_int8.check(where["onnx_fp32"], plain, where["model"])
+    assert not result["ok"]
+    assert any("int8 matmul nodes" in failure for failure in result["failures"])
+
+
+def test_worker_refuses_a_peer_that_fails_its_check(where, tmp_path, capsys):
+    from benchmarks import worker
+
+    onnx_int8.build_plain(where["onnx_fp32"], tmp_path / "plain.onnx")
+    workdir = where["model"].parent
+    where["onnx_int8"].rename(tmp_path / "good.onnx")
+    (tmp_path / "plain.onnx").rename(where["onnx_int8"])
+    try:
+        worker.main(["dense", "--peer", "ONNX Runtime int8", "--workdir", str(workdir),
+                     "--params", json.dumps({"shapes": [[1, 8]]})])
+    finally:
+        where["onnx_int8"].unlink()
+        (tmp_path / "good.onnx").rename(where["onnx_int8"])
+    out = capsys.readouterr().out
+    assert "REFUSED ONNX Runtime int8" in out
+    result = json.loads(out.splitlines()[-1][len("RESULT "):])
+    assert result["rows"] == [] and not result["refused"]["ok"]
