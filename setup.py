@@ -39,6 +39,8 @@ TEST = [
     # The benchmark suite's int8 peer check (tests/benchmarks/test_onnx_int8.py) builds one.
     "onnxruntime==1.32.0",
     "onnx==1.23.2",
+    "openvino==2026.4.1",  # and its NNCF int8: the OpenVINO peers' checks
+    "nncf==3.4.0",
 ]
 # The benchmark suite's peers (`python -m benchmarks`); never runtime dependencies.
 BENCH = TEST

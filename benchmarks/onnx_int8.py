@@ -68,6 +68,18 @@ def expected_dense_matmuls(config):
     return 6 * config["num_hidden_layers"] + 3
 
 
+def argmax_agreement(got, want, margin):
+    """Share of rows with transformers' label, over rows whose top-2 logit gap exceeds `margin`.
+
+    A random classifier's near-tied rows flip under any int8 rounding; those say nothing.
+    """
+    top2 = np.sort(want, axis=-1)[:, -2:]
+    decisive = (top2[:, 1] - top2[:, 0]) > margin
+    if not decisive.any():
+        return 1.0
+    return float(np.mean(got.argmax(-1)[decisive] == want.argmax(-1)[decisive]))
+
+
 def check(fp32_path, int8_path, model_folder, batch=None):
     """Whether the int8 file is a real int8 peer: {"ok", "failures", and the measured figures}.
 
@@ -103,7 +115,7 @@ def check(fp32_path, int8_path, model_folder, batch=None):
         want = model(input_ids=torch.from_numpy(ids),
                      attention_mask=torch.from_numpy(mask)).logits.numpy()
     error = float(np.abs(got - want).max())
-    agree = float(np.mean(got.argmax(-1) == want.argmax(-1)))
+    agree = argmax_agreement(got, want, 2 * MAX_LOGIT_ERROR)
     failures = []
     if int8_ops < expected:
         failures.append(f"{int8_ops} int8 matmul nodes, expected >= {expected}")

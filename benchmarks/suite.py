@@ -37,10 +37,11 @@ DENSE = ["albert-keras XLA", "albert-keras", "albert-keras TFLite float32",
          "albert-keras pipeline TFLite float32", "albert-keras pipeline TFLite dynamic int8",
          "keras-hub XLA",
          "keras-hub", "transformers eager", "transformers torch.compile", "ONNX Runtime fp32",
-         "ONNX Runtime int8"]
+         "ONNX Runtime int8", "OpenVINO fp32", "OpenVINO int8"]
 TEXT = ["albert-keras pipeline Keras", "albert-keras pipeline SavedModel",
         "albert-keras pipeline TFLite float32", "albert-keras pipeline TFLite dynamic int8",
-        "keras-hub XLA", "transformers eager", "ONNX Runtime fp32", "ONNX Runtime int8"]
+        "keras-hub XLA", "transformers eager", "ONNX Runtime fp32", "ONNX Runtime int8",
+        "OpenVINO fp32", "OpenVINO int8"]
 TRAIN = ["albert-keras XLA", "albert-keras", "keras-hub XLA", "transformers eager"]
 MEMORY = ["albert-keras XLA", "albert-keras TFLite float32", "albert-keras TFLite dynamic int8",
           "albert-keras pipeline TFLite float32", "albert-keras pipeline TFLite dynamic int8",

@@ -78,6 +78,8 @@ def paths(workdir):
         "keras_hub": workdir / "keras_hub",
         "onnx_fp32": workdir / "onnx" / "model.onnx",
         "onnx_int8": workdir / "onnx" / "model.int8.onnx",
+        "openvino_fp32": workdir / "openvino" / "model.xml",
+        "openvino_int8": workdir / "openvino" / "model.int8.xml",
         "tflite": workdir / "tflite",
         "saved_model": workdir / "saved_model",
     }
@@ -96,7 +98,7 @@ def discard_if_stale(where):
         return
     print(f"{SPIECE} changed since {where['model'].parent} was prepared: preparing again")
     for path in (where["model"], where["keras_hub"], where["saved_model"], where["tflite"],
-                 where["onnx_fp32"].parent):
+                 where["onnx_fp32"].parent, where["openvino_fp32"].parent):
         if path.is_dir():
             shutil.rmtree(path)
 
@@ -122,6 +124,12 @@ def prepare_transformers(workdir, preset, seed=0):
         tmp.rename(where["model"])
     if not where["onnx_int8"].is_file():
         _export_onnx(where)
+    if not where["openvino_int8"].is_file():
+        from benchmarks import openvino_build
+
+        where["openvino_int8"].parent.mkdir(parents=True, exist_ok=True)
+        openvino_build.build(where["onnx_fp32"], where["openvino_fp32"], where["openvino_int8"],
+                             where["model"])
 
 
 def _export_onnx(where):

@@ -33,10 +33,13 @@ PEERS = {
     "transformers torch.compile": ("transformers_peer", "Transformers", {"compile": True}),
     "ONNX Runtime fp32": ("onnxruntime_peer", "OnnxRuntime", {"int8": False}),
     "ONNX Runtime int8": ("onnxruntime_peer", "OnnxRuntime", {"int8": True}),
+    "OpenVINO fp32": ("openvino_peer", "OpenVino", {"int8": False}),
+    "OpenVINO int8": ("openvino_peer", "OpenVino", {"int8": True}),
 }
 
 QUANTIZED = ("albert-keras TFLite dynamic int8", "albert-keras TFLite int8",
-             "albert-keras pipeline TFLite dynamic int8", "ONNX Runtime int8")
+             "albert-keras pipeline TFLite dynamic int8", "ONNX Runtime int8",
+             "OpenVINO int8")
 
 
 def is_ours(name):

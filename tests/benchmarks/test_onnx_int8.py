@@ -57,3 +57,14 @@ def test_worker_refuses_a_peer_that_fails_its_check(where, tmp_path, capsys):
     assert "REFUSED ONNX Runtime int8" in out
     result = json.loads(out.splitlines()[-1][len("RESULT "):])
     assert result["rows"] == [] and not result["refused"]["ok"]
+
+
+def test_openvino_fp32_and_nncf_int8_pass_their_checks(where):
+    from benchmarks import openvino_build
+
+    workload.prepare_transformers(where["model"].parent, "albert-base-v2")  # model there: builds OpenVINO only
+    for xml, int8 in ((where["openvino_fp32"], False), (where["openvino_int8"], True)):
+        result = openvino_build.check(xml, where["model"], int8)
+        assert result["ok"], (xml, result["failures"])
+    assert openvino_build.count_ops(where["openvino_int8"]).get("FakeQuantize", 0) >= 15
+    assert openvino_build.count_ops(where["openvino_fp32"]).get("FakeQuantize", 0) == 0
