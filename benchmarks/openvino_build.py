@@ -10,6 +10,9 @@ import pathlib
 import numpy as np
 
 CALIBRATION_SENTENCES = 64
+# OpenVINO's CPU plugin computes in bfloat16 by default where the CPU has AVX512_BF16 or AMX;
+# the fp32 peer must compute in fp32 (a bf16 OpenVINO row would be its own, labelled, peer).
+FP32 = {"INFERENCE_PRECISION_HINT": "f32"}
 
 
 def _calibration(model_folder):
@@ -71,7 +74,7 @@ def check(xml, model_folder, int8, max_logit_error=None):
     ids = rng.integers(5, config["vocab_size"], size=(4, 32)).astype(np.int64)
     mask = np.ones_like(ids)
     mask[1, 20:] = 0
-    compiled = openvino.Core().compile_model(str(xml), "CPU")
+    compiled = openvino.Core().compile_model(str(xml), "CPU", FP32)
     got = compiled({"input_ids": ids, "attention_mask": mask,
                     "token_type_ids": np.zeros_like(ids)})[0]
     model = transformers.AlbertForSequenceClassification.from_pretrained(model_folder).eval()
