@@ -1,5 +1,5 @@
 """`AlbertConfig`: transformers' field names and defaults, validation, `config.json` I/O;
-`check_id_range`: token and token-type ids against the config's vocabularies."""
+`check_id_range` / `check_mask_values`: token features against the config's vocabularies."""
 
 import dataclasses
 import json
@@ -108,6 +108,10 @@ class AlbertConfig:
         id2label / label2id: dict. Label names; keys of `id2label` are ints.
         problem_type: str or None. "regression", "single_label_classification" or
             "multi_label_classification"; None lets the loss infer it from the labels.
+        output_hidden_states / output_attentions: bool. What a call that does not say
+            returns (transformers' call defaults). Default to False.
+        return_dict: bool. Whether such a call returns the output class (True, the
+            default) or a tuple.
         max_parameters: int or None. Refuse configs whose `parameter_count` is larger
             (checked before anything is allocated); None lifts it and the bounds on
             layers and labels. Not a field: never written to `config.json`. Defaults
@@ -146,6 +150,11 @@ class AlbertConfig:
     id2label: dict[int, str] | None = None
     label2id: dict[str, int] | None = None
     problem_type: str | None = None
+    # transformers' PretrainedConfig defaults for the call: a call that leaves these as None
+    # reads them here, so `from_pretrained(..., output_hidden_states=True)` takes effect.
+    output_hidden_states: bool = False
+    output_attentions: bool = False
+    return_dict: bool = True
 
     max_parameters: dataclasses.InitVar[int | None] = MAX_PARAMETERS
 
@@ -365,17 +374,44 @@ class AlbertConfig:
         self.to_json_file(os.path.join(directory, "config.json"))
 
 
-def check_id_range(values, what, limit, field):
-    """Raises a ValueError naming the first problem when ids fall outside [0, limit).
+def check_id_range(values, what, limit, field, name=None):
+    """Raises a ValueError naming the first id outside [0, limit), and where it is.
 
-    `check_id_range(ids, "token id", 30000, "vocab_size")` raises
-    `token id 30001 >= vocab_size 30000` or `token id -1 < 0`.
+    Checked on the values as given, before any narrowing cast (2**33 + 5 is not 5).
+    `check_id_range(ids, "token id", 30000, "vocab_size", "input_ids")` raises
+    `token id 30001 >= vocab_size 30000 (input_ids[0, 5])` or `token id -1 < 0 (...)`.
     """
     array = np.asarray(values)
     if array.size == 0:
         return
-    high, low = int(array.max()), int(array.min())
-    if high >= limit:
-        raise ValueError(f"{what} {high} >= {field} {limit}")
-    if low < 0:
-        raise ValueError(f"{what} {low} < 0")
+    name = name or what.replace(" ", "_") + "s"
+    if array.dtype == object or array.dtype.kind not in "iub":
+        if array.dtype.kind == "f" and np.all(np.isfinite(array)) and \
+                np.all(array == np.floor(array)):
+            pass  # whole numbers in a float array: ranged below
+        else:
+            raise ValueError(f"{name} must hold integers, got dtype {array.dtype}")
+    bad = (array < 0) | (array >= limit)
+    if not bad.any():
+        return
+    index = tuple(int(i) for i in np.argwhere(bad)[0])
+    value = array[index]
+    value = int(value) if array.dtype.kind != "f" else value
+    where = f"({name}[{', '.join(map(str, index))}])"
+    if value >= limit:
+        raise ValueError(f"{what} {value} >= {field} {limit} {where}")
+    raise ValueError(f"{what} {value} < 0 {where}")
+
+
+def check_mask_values(mask, name="attention_mask"):
+    """Raises a ValueError naming the first mask value other than 0 or 1, and where it is."""
+    array = np.asarray(mask)
+    if array.size == 0 or array.dtype == bool:
+        return
+    if array.dtype == object or array.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must hold numbers 0 or 1, got dtype {array.dtype}")
+    bad = (array != 0) & (array != 1)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} values must be 0 or 1, got {array[index].item():g} "
+                         f"({name}[{', '.join(map(str, index))}])")

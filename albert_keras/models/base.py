@@ -1,10 +1,14 @@
 """AlbertPreTrainedModel: the transformers call convention, output packing, Keras citizenship, I/O."""
 
+from collections.abc import Mapping
+
 import keras
 import tensorflow as tf
 from keras import ops
 
-from albert_keras.config import AlbertConfig, check_id_range
+from albert_keras.config import AlbertConfig
+from albert_keras.models.feature_checks import check_features, poison_invalid
+from albert_keras.models.tf_model_api import TFModelAPI
 
 FEATURE_NAMES = ("input_ids", "attention_mask", "token_type_ids", "position_ids", "head_mask",
                  "inputs_embeds")
@@ -18,10 +22,13 @@ def as_config(config):
         return AlbertConfig.from_dict(config)
     if isinstance(config, str):
         return AlbertConfig.from_preset(config)
-    raise TypeError(f"config must be an AlbertConfig, a dict or a preset name, got {type(config)}")
+    if callable(getattr(config, "to_dict", None)):  # transformers.AlbertConfig and the like
+        return AlbertConfig.from_dict(config.to_dict())
+    raise TypeError(f"config must be an AlbertConfig, a dict, a preset name or an object with "
+                    f"to_dict() (transformers.AlbertConfig), got {type(config)}")
 
 
-class AlbertPreTrainedModel(keras.Model):
+class AlbertPreTrainedModel(TFModelAPI, keras.Model):
     """Base of every ALBERT model: one place for the transformers calling convention.
 
     Subclasses define their layers in `_build_layers`, their forward pass in
@@ -94,20 +101,29 @@ class AlbertPreTrainedModel(keras.Model):
         features = {"input_ids": input_ids, "attention_mask": attention_mask,
                     "token_type_ids": token_type_ids, "position_ids": position_ids,
                     "head_mask": head_mask, "inputs_embeds": inputs_embeds}
-        if isinstance(input_ids, dict):
+        if isinstance(input_ids, Mapping):
             features, labels = self._unpack_dict(input_ids, features, labels)
+        config = self.config  # transformers' defaults for what the call leaves as None
+        output_attentions = config.output_attentions if output_attentions is None \
+            else output_attentions
+        output_hidden_states = config.output_hidden_states if output_hidden_states is None \
+            else output_hidden_states
+        return_dict = config.return_dict if return_dict is None else return_dict
         unknown = set(labels) - set(self.label_names)
         if unknown:
             raise TypeError(f"{type(self).__name__}.call got unexpected argument(s) "
                             f"{sorted(unknown)}; its labels are {list(self.label_names)}")
-        self._check_features(features)
+        features, valid = self._check_features(features)
         outputs = self._forward(features, training, bool(output_attentions),
                                 bool(output_hidden_states))
+        if valid is not None:
+            outputs = poison_invalid(outputs, valid)
         labels = {k: v for k, v in labels.items() if v is not None}
         if labels:
-            outputs["loss"] = self._loss(labels, outputs)
+            # Shape (1,), as transformers' TF models return it (hf_compute_loss).
+            outputs["loss"] = ops.reshape(self._loss(labels, outputs), (1,))
         outputs = self.output_class(outputs)
-        return outputs if return_dict in (None, True) else outputs.to_tuple()
+        return outputs if return_dict else outputs.to_tuple()
 
     def _unpack_dict(self, data, features, labels):
         """Splits a features dict (as `fit` passes it) into features and labels."""
@@ -125,37 +141,9 @@ class AlbertPreTrainedModel(keras.Model):
                 labels[name] = data[name]
         return features, labels
 
-    def _check_features(self, features):
-        """Clear errors for inputs transformers would reject (or that would be silently wrong)."""
-        ids, embeds = features["input_ids"], features["inputs_embeds"]
-        if (ids is None) == (embeds is None):
-            raise ValueError("Specify exactly one of input_ids and inputs_embeds")
-        reference = ids if ids is not None else embeds
-        shape = tuple(reference.shape)
-        seq_axis = self._sequence_axis(ids is not None)
-        seq_len = shape[seq_axis] if len(shape) > seq_axis else None
-        if seq_len is not None and seq_len > self.config.max_position_embeddings:
-            raise ValueError(f"sequence length {seq_len} > max_position_embeddings "
-                             f"{self.config.max_position_embeddings}; truncate the input")
-        if ids is not None:
-            dtype = str(getattr(ids, "dtype", ""))
-            if "int" not in dtype:
-                raise TypeError(f"input_ids must be an integer tensor, got dtype {dtype}")
-            self._check_range(ids, "token id", self.config.vocab_size, "vocab_size")
-        if features["token_type_ids"] is not None:
-            self._check_range(features["token_type_ids"], "token type id",
-                              self.config.type_vocab_size, "type_vocab_size")
-
-    def _sequence_axis(self, from_ids):
-        return 1
-
-    @staticmethod
-    def _check_range(values, what, limit, field):
-        # Only concrete values can be checked; inside a traced graph TF's gather on
-        # CPU raises on out-of-range ids anyway.
-        if not tf.executing_eagerly() or keras.backend.is_keras_tensor(values):
-            return
-        check_id_range(values, what, limit, field)
+    def _check_features(self, features, values=True):
+        """`feature_checks.check_features` with this model's config: `(features, valid)`."""
+        return check_features(features, self.config, values)
 
     # ------------------------------------------------------------ fit / evaluate
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
@@ -170,7 +158,7 @@ class AlbertPreTrainedModel(keras.Model):
             if replicas > 1:
                 loss = loss / replicas
         elif isinstance(y_pred, dict) and "loss" in y_pred:
-            loss = y_pred["loss"]
+            loss = ops.mean(y_pred["loss"])
         else:
             raise ValueError(
                 f"{type(self).__name__} was compiled without a loss and got no labels: pass "

@@ -38,8 +38,7 @@ class AlbertTaskModel(AlbertPreTrainedModel):
                 outputs[name] = backbone[name]
         return outputs
 
-    def _check_features(self, features):
-        # The backbone checks the features when it is called.
-        ids, embeds = features["input_ids"], features["inputs_embeds"]
-        if (ids is None) == (embeds is None):
-            raise ValueError("Specify exactly one of input_ids and inputs_embeds")
+    def _check_features(self, features, values=True):
+        # Shapes here, before a head reshapes them (multiple choice flattens its choices);
+        # the backbone checks the values when it is called.
+        return super()._check_features(features, values=False)

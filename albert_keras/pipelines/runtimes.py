@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 
-from albert_keras.config import check_id_range
+from albert_keras.config import check_id_range, check_mask_values
 from albert_keras.pipelines import artifacts
 from albert_keras.pipelines.litert import SharedWeightsRunner
 from albert_keras.tokenization import AlbertTokenizer
@@ -38,10 +38,27 @@ def cpu_cores():
 
 
 def check_token_ids(arrays, config):
-    """The features' token and token-type ids against the model's vocabularies."""
-    check_id_range(arrays["input_ids"], "token id", config.vocab_size, "vocab_size")
+    """The features' ids against the model's vocabularies, their mask 0 or 1.
+
+    Run on the features as given, before the int32 cast: a cast first would wrap
+    2**33 + 5 to a valid 5.
+    """
+    check_id_range(arrays["input_ids"], "token id", config.vocab_size, "vocab_size",
+                   "input_ids")
     check_id_range(arrays["token_type_ids"], "token type id", config.type_vocab_size,
-                   "type_vocab_size")
+                   "type_vocab_size", "token_type_ids")
+    check_mask_values(arrays["attention_mask"])
+
+
+def int32_features(features, config):
+    """The token features as int32 arrays, after checking them at their own width."""
+    arrays = {k: np.asarray(features[k]) for k in TOKEN_INPUTS}
+    for name in TOKEN_INPUTS[1:]:
+        if arrays[name].shape != arrays["input_ids"].shape:
+            raise ValueError(f"{name} shape {arrays[name].shape} != input_ids shape "
+                             f"{arrays['input_ids'].shape}")
+    check_token_ids(arrays, config)
+    return {k: v.astype(np.int32) for k, v in arrays.items()}
 
 
 class KerasRuntime:
@@ -54,8 +71,8 @@ class KerasRuntime:
     to a power of two) to bound the number of compilations; the padding is masked out
     and the outputs cut back, so the results equal the unpadded batch's (within 1e-5).
     XLA is off by default: on a 2-core CPU it was no faster than the plain graph once
-    the bucket padding is paid for (SST-2 dev, albert-base-v2 shape: 12.8 sentences/s
-    plain, 11.8 with XLA and buckets of 8), and each new shape costs seconds to compile.
+    the bucket padding is paid for (benchmarks/README.md), and each new shape costs
+    seconds to compile.
 
     Args:
         model: an `AlbertPreTrainedModel`.
@@ -106,8 +123,7 @@ class KerasRuntime:
         """`features`: dict of int arrays `input_ids`, `attention_mask`, `token_type_ids`."""
         import tensorflow as tf
 
-        arrays = {k: np.asarray(features[k], np.int32) for k in TOKEN_INPUTS}
-        check_token_ids(arrays, self.config)
+        arrays = int32_features(features, self.config)
         shape = arrays["input_ids"].shape
         padded = self.bucket_shape(shape)
         if padded != shape:  # zeros: pad id, no attention, segment 0
@@ -124,14 +140,13 @@ class _ArtifactRuntime:
 
     def _check(self, features):
         """The int32 features, after checking them against the artifact's limits."""
-        arrays = {k: np.asarray(features[k], np.int32) for k in TOKEN_INPUTS}
+        arrays = int32_features(features, self.config)
         width = arrays["input_ids"].shape[1]
         if width > self.max_length:
             limit = "it takes at most" if self.any_length else "its fixed sequence length is"
             raise ValueError(f"{width} tokens do not fit {self.source}: {limit} "
                              f"{self.max_length} tokens (export it with a larger "
                              f"sequence_length, or pass max_length<={self.max_length})")
-        check_token_ids(arrays, self.config)
         return arrays, width
 
     def _pad(self, arrays):
@@ -227,8 +242,7 @@ class TFLiteRuntime(_ArtifactRuntime):
     names the pipelines read: a text-classification file's `probability` (softmax)
     becomes `logits` = log-probabilities, whose softmax is the same probabilities.
     The tokenizer and label names are read from the file's metadata. LiteRT packs the
-    shared layer's weights once (`litert.SharedWeightsRunner`): a 47 MB albert-base file
-    peaks at 94 MB instead of 419.
+    shared layer's weights once (`litert.SharedWeightsRunner`), not once per depth.
 
     Args:
         path: str. The `.tflite` file.

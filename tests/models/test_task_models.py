@@ -104,11 +104,11 @@ def test_ignored_labels_do_not_count():
     model = albert_keras.AlbertForTokenClassification(config)
     inputs, labels = make_batch("AlbertForTokenClassification", TINY)
     tags = labels["labels"]
-    loss = float(model(**inputs, labels=tags).loss)
+    loss = float(model(**inputs, labels=tags).loss[0])
     changed = tags.copy()
     changed[:, 0] = -100  # already ignored there; now also ignore column 1
     changed[:, 1] = -100
-    assert float(model(**inputs, labels=changed).loss) != loss
+    assert float(model(**inputs, labels=changed).loss[0]) != loss
     logits = np.asarray(model(**inputs).logits)
     keep = tags != -100
     log_probs = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
