@@ -53,12 +53,9 @@ setup(
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
     python_requires=">=3.10,<3.13",
-    # export/ lives at the top of the repository and installs as albert_keras.export.
     # Namespace discovery lists the data-only folder `albert_keras.assets` as well, so
     # setuptools installs the shipped models without its "package would be ignored" warning.
-    packages=find_namespace_packages(include=["albert_keras", "albert_keras.*"])
-    + ["albert_keras.export"],
-    package_dir={"albert_keras.export": "export"},
+    packages=find_namespace_packages(include=["albert_keras", "albert_keras.*"]),
     include_package_data=True,
     package_data={"albert_keras": ["assets/**/*"]},
     install_requires=RUNTIME,

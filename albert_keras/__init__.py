@@ -16,6 +16,7 @@ Package index:
 - `metrics/`: official scorers: GLUE metrics, SQuAD EM/F1, entity-level F1.
 - `training/`: pretrain / finetune on model.fit, LAMB/AdamW schedules, tf.distribute strategies, CLI.
 - `pipelines/`: fill-mask, classification, NER, QA, feature extraction (transformers' `pipeline()`).
+- `export/`: SavedModel (TF Serving) and TFLite exporters, quantization, verification.
 
 `import albert_keras` is light: each public name loads its module on first use, and a
 pipeline on a `.tflite` file (or `albert-keras classify --model x.tflite`) runs on LiteRT

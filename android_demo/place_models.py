@@ -3,7 +3,7 @@
     python android_demo/place_models.py EXPORT_DIR [EXPORT_DIR ...] [--assets DIR] [--modes M ...]
 
 An export folder holds `albert-<task>-<mode>.tflite` files and `albert-<task>-report.json`
-(export/README.md). For the two tasks the app has screens for (text-classification and
+(albert_keras/export/README.md). For the two tasks the app has screens for (text-classification and
 question-answering) every file is checked (a TFLite flatbuffer carrying the Task Library's
 `spiece.model`, and `labels.txt` for a classifier; a question-answering file exported at the
 384 tokens BertQuestionAnswerer fills), copied into the assets folder, and described in

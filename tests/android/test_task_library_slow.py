@@ -11,7 +11,7 @@ their reference answers, so that both runtimes' F1 is measured too.
 
 Measured here (2026-11-23, SST-2 dev, SQuAD sample of tests/data):
 - Dynamic-range files with TF 2.21's default per-channel int8 dense weights (FULLY_CONNECTED
-  version 12) are refused by the Task Library 0.4.4 runtime; export/quantization.py writes them
+  version 12) are refused by the Task Library 0.4.4 runtime; albert_keras/export/quantization.py writes them
   per tensor (version 9), and every file exported here is checked against
   `place_models.TASK_LIBRARY_MAX_VERSIONS`. int16x8 files fail AllocateTensors() there (not tested).
 - Classifier: 20 of 872 SST-2 dev sentences (2.3%) are tokenized differently by the Task Library,

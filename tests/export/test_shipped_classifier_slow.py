@@ -2,8 +2,8 @@
 
 Full-integer int8 and int16x8 once collapsed to chance (0.52 against 0.76): the calibration
 fed `segment_ids` (all zeros) as the attention mask, and the -1e4 padding mask made int8
-steps of 39 in the attention scores. Both are fixed (`export/quantization.py`,
-`export/tflite.py`); this test keeps them fixed.
+steps of 39 in the attention scores. Both are fixed (`albert_keras/export/quantization.py`,
+`albert_keras/export/tflite.py`); this test keeps them fixed.
 """
 
 import os

@@ -136,7 +136,7 @@ def export_saved_model(model_dir, out, task, sequence_length=128, name=None, ver
                        text_pair=False, top_k=5, texts=None, strict=True, progress=None):
     """Exports a hub-layout model folder as a TF Serving SavedModel `OUT/NAME/VERSION/`.
 
-    Signatures (names documented in export/README.md): `serving_default` (raw strings,
+    Signatures (names documented in albert_keras/export/README.md): `serving_default` (raw strings,
     tokenizer in the graph), `tokens` (input_ids, attention_mask, token_type_ids) and
     `tokenize`. The folder is verified in a fresh process before it is moved into place;
     the report, `config.json` and the tokenizer files are written to

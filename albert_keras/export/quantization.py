@@ -63,7 +63,7 @@ class Mode:
 # tight enough that a weightless or NaN file (TF 2.21's default lowering) fails. float32 is
 # the 1e-4 parity bound; the others lie below the lowest agreement and cosine measured on
 # the shipped models over the default verification text, with a margin (figures in
-# export/README.md, "Verification"); float16 and dynamic stay loose for random tiny models,
+# albert_keras/export/README.md, "Verification"); float16 and dynamic stay loose for random tiny models,
 # whose labels sit within 1e-3 of a tie.
 MODES = {
     "float32": Mode("float32", max_abs_diff=1e-4, min_cosine=0.99999, min_label_agreement=1.0),
