@@ -13,10 +13,9 @@ import numpy as np
 from albert_keras.config import check_id_range, check_mask_values
 from albert_keras.pipelines import artifacts
 from albert_keras.pipelines.litert import SharedWeightsRunner
+from albert_keras.tasks import BY_NAME, TFLITE_INPUTS, TOKEN_INPUTS
 from albert_keras.tokenization import AlbertTokenizer
 
-TOKEN_INPUTS = ("input_ids", "attention_mask", "token_type_ids")  # transformers' names
-TFLITE_INPUTS = ("ids", "mask", "segment_ids")  # the export's TFLite names, in the same order
 LABELS_FILE = "labels.txt"  # TFLite associated file: label names, one per line
 ANY_LENGTH_LIMIT = 512  # ALBERT's max_position_embeddings: an any-length file without config.json
 MODEL_OUTPUTS = ("logits", "start_logits", "end_logits", "last_hidden_state", "pooler_output")
@@ -209,8 +208,7 @@ class SavedModelRuntime(_ArtifactRuntime):
         labels = None
         if self.task == "fill-mask":
             vocab = int(outputs["logits"].shape[-1])
-        elif "logits" in outputs and self.task in ("text-classification",
-                                                   "token-classification"):
+        elif "logits" in outputs and self.task in BY_NAME and BY_NAME[self.task].labels:
             labels = artifacts.saved_model_labels(self._function,
                                                   int(outputs["logits"].shape[-1]))
         self.config = artifacts.artifact_config(artifacts.saved_model_config_file(self.path),
