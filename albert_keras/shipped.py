@@ -15,6 +15,8 @@ Example:
 
 import os
 
+from albert_keras.tasks import TASKS
+
 ASSETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets")
 SHIPPED_MODELS = {
     "albert-tiny-en": "pre-trained (MLM + SOP) on English Wikipedia by scripts/train_albert_tiny.py",
@@ -24,10 +26,8 @@ SHIPPED_MODELS = {
                             "scripts/finetune_albert_tiny_squad.py",
 }
 LITERT_FILE = os.path.join("litert", "model-float32.tflite")
-# What a command uses when no --model is given.
-DEFAULT_MODELS = {"fill-mask": "albert-tiny-en", "feature-extraction": "albert-tiny-en",
-                  "text-classification": "albert-tiny-en-sst2",
-                  "question-answering": "albert-tiny-en-squad"}
+# What a pipeline or command uses when no model is given: each task's `default_model`.
+DEFAULT_MODELS = {task.name: task.default_model for task in TASKS if task.default_model}
 
 
 def shipped_path(name):

@@ -18,23 +18,13 @@ import zipfile
 
 from albert_keras.checkpoints.assign import LoadReport, assign_weights
 from albert_keras.checkpoints.readers import CheckpointError
+from albert_keras.hub import WEIGHT_FILES
+from albert_keras.tasks import BY_NAME
 
 logger = logging.getLogger(__name__)
 
-# transformers pipeline names (and a few synonyms) -> our class.
-PIPELINE_TASKS = {
-    "feature-extraction": "AlbertModel",
-    "fill-mask": "AlbertForMaskedLM",
-    "pretraining": "AlbertForPreTraining",
-    "text-classification": "AlbertForSequenceClassification",
-    "sentiment-analysis": "AlbertForSequenceClassification",
-    "token-classification": "AlbertForTokenClassification",
-    "ner": "AlbertForTokenClassification",
-    "question-answering": "AlbertForQuestionAnswering",
-    "multiple-choice": "AlbertForMultipleChoice",
-}
-_HF_WEIGHTS = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
-               "pytorch_model.bin.index.json", "tf_model.h5", "tf_model.h5.index.json")
+# transformers pipeline names (and their aliases) -> our class: the task registry's.
+PIPELINE_TASKS = {name: task.model_class for name, task in BY_NAME.items()}
 # Where each format keeps its SentencePiece model: hub, Google release, TF-Hub, keras-hub.
 VOCABULARY_FILES = ("spiece.model", "30k-clean.model", "assets/30k-clean.model",
                     "assets/tokenizer/vocabulary.spm")
@@ -89,7 +79,7 @@ def detect_format(path):
             return "keras-hub"
         if has("variables/variables.index") and (has("tfhub_module.pb") or has("saved_model.pb")):
             return "tf-hub"
-        if has("config.json") and any(has(name) for name in _HF_WEIGHTS):
+        if has("config.json") and any(has(name) for name in WEIGHT_FILES):
             return "hf"
         if any(n.endswith(".index") for n in os.listdir(path)) or has("checkpoint"):
             return "tf1"

@@ -16,6 +16,7 @@ import os
 import numpy as np
 
 from albert_keras.data.text_files import read_text
+from albert_keras.tasks import TOKEN_INPUTS
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ def encode_examples(tokenizer, texts_a, texts_b=None, max_seq_length=128):
                         truncation=True if texts_b is None else "longest_first",
                         max_length=max_seq_length, padding="max_length", return_tensors="np")
     return {k: np.asarray(encoded[k], dtype=np.int32)
-            for k in ("input_ids", "attention_mask", "token_type_ids")}
+            for k in TOKEN_INPUTS}
 
 
 def classification_dataset(features, labels=None, batch_size=32, shuffle=False, seed=0,

@@ -10,6 +10,7 @@ import numpy as np
 
 from albert_keras.data.text_files import field, read_json_lines
 from albert_keras.pipelines.base import shorten
+from albert_keras.tasks import TOKEN_INPUTS
 
 LAYOUT = ('one JSON object {"question": {"stem", "choices": [{"label", "text"}]}, "answerKey"} '
           "per line (CommonsenseQA / OpenBookQA)")
@@ -68,4 +69,4 @@ def encode_choices(tokenizer, contexts, choices, max_seq_length=64):
     encoded = tokenizer(firsts, seconds, truncation="only_first", max_length=max_seq_length,
                         padding="max_length", return_tensors="np")
     return {k: np.asarray(encoded[k], dtype=np.int32).reshape(len(contexts), num_choices, -1)
-            for k in ("input_ids", "attention_mask", "token_type_ids")}
+            for k in TOKEN_INPUTS}

@@ -9,6 +9,7 @@ import numpy as np
 
 from albert_keras.data.text_files import read_text
 from albert_keras.pipelines.base import shorten
+from albert_keras.tasks import TOKEN_INPUTS
 
 IGNORE_INDEX = -100
 LAYOUT = "a word and its tag per line, separated by spaces (CoNLL)"
@@ -68,7 +69,7 @@ def encode_words(tokenizer, sentences, max_seq_length=128):
     words = [w for sentence in sentences for w in sentence]
     pieces = tokenizer(words, add_special_tokens=False)["input_ids"] if words else []
     features = {k: np.zeros((len(sentences), max_seq_length), np.int32)
-                for k in ("input_ids", "attention_mask", "token_type_ids")}
+                for k in TOKEN_INPUTS}
     features["input_ids"][:] = tokenizer.pad_token_id
     all_word_ids, cursor = [], 0
     for row, sentence in enumerate(sentences):

@@ -14,8 +14,9 @@ import numpy as np
 
 from albert_keras.data.text_files import describe, field, read_json, read_json_lines
 from albert_keras.pipelines.base import shorten
+from albert_keras.tasks import TOKEN_INPUTS
 
-FEATURE_KEYS = ("input_ids", "attention_mask", "token_type_ids")
+FEATURE_KEYS = TOKEN_INPUTS
 LAYOUT = 'a JSON object {"data": [{"paragraphs": [{"context", "qas": [...]}]}]} (SQuAD)'
 LAYOUT_JSONL = 'one JSON object {"context", "qas": [...]} per line'
 

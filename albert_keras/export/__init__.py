@@ -1,7 +1,8 @@
 """albert_keras.export: TF Serving SavedModels and quantized TFLite files, each verified against its Keras model.
 
 Modules:
-    signatures.py    per-task serving functions: outputs, post-processing, task table
+    names.py         the task and mode names the command line lists (no TensorFlow)
+    signatures.py    per-task serving functions: outputs, post-processing (tasks: albert_keras.tasks)
     saved_model.py   versioned NAME/VERSION SavedModel (serving_default / tokens / tokenize)
     quantization.py  the five modes as data (float32, float16, dynamic, int8, int16x8)
     tflite.py        TFLiteConverter settings per mode; fixed length; builtin ops only
@@ -18,6 +19,7 @@ import numpy as np
 
 from albert_keras.checkpoints.atomic import atomic_directory, temporary_file
 from albert_keras.shipped import ASSETS
+from albert_keras.tasks import get_task
 
 from . import metadata
 from .names import MODES, TASKS
@@ -38,10 +40,9 @@ logger = logging.getLogger(__name__)
 ANY_LENGTH_VERIFIED = 128  # token length an any-length TFLite file is verified at
 
 # Held-out text the shipped models never trained on, used when no texts are given (verification
-# and calibration); one file per text shape, sources and licences in its SOURCE.md.
+# and calibration); one file per text shape (each task's `verification_file`), sources and
+# licences in its SOURCE.md.
 VERIFICATION = os.path.join(ASSETS, "verification")
-VERIFICATION_FILES = {"question-answering": "question_answering.tsv",
-                      "fill-mask": "fill_mask.txt"}  # every other task: sentences.txt
 
 
 def __getattr__(name):
@@ -108,7 +109,7 @@ def read_texts(path, task):
 
 def default_texts(task):
     """The held-out verification sample for `task` (albert_keras/assets/verification/)."""
-    name = VERIFICATION_FILES.get(task, "sentences.txt")
+    name = get_task(task).verification_file
     shape = task if task == "question-answering" else None  # multiple-choice: sentences
     return read_texts(os.path.join(VERIFICATION, name), shape)
 
@@ -302,7 +303,7 @@ def _features(functions, batch, num_choices):
 def _with_metadata(data, task, tokenizer, label_names, config=None):
     """The .tflite bytes with Task Library metadata and the associated files (+ config.json)."""
     inputs, outputs = metadata.io_names(data)
-    labels = label_names if task in ("text-classification", "token-classification") else None
+    labels = label_names if get_task(task).labels else None
     meta = metadata.build_metadata(f"albert-{task}", f"ALBERT {task} (albert-keras export)",
                                    inputs, outputs, labels=labels)
     files = {metadata.SPIECE_FILE: tokenizer.sp_model.serialized_model_proto()}

@@ -1,9 +1,11 @@
 """The export's task and quantization-mode names, importable without TensorFlow.
 
-The `albert-keras` parser lists them; `signatures.TASKS` and `quantization.MODES` hold the
-tasks and modes themselves, in this order (tests/export/test_cli.py checks they agree).
+The `albert-keras` parser lists them. The tasks are the exported rows of the task registry
+(`albert_keras.tasks`); `quantization.MODES` holds the modes themselves, in this order
+(tests/export/test_cli.py checks they agree).
 """
 
-TASKS = ("text-classification", "token-classification", "question-answering", "fill-mask",
-         "multiple-choice", "feature-extraction")
+from albert_keras.tasks import EXPORTED
+
+TASKS = EXPORTED
 MODES = ("float32", "float16", "dynamic", "int8", "int16x8")

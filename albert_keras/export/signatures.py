@@ -1,47 +1,16 @@
-"""Per-task serving functions: raw-text signature (tokenizer in graph), token-id signature, TFLite."""
+"""Per-task serving functions: raw-text signature (tokenizer in graph), token-id signature, TFLite.
 
-import dataclasses
+What each task takes and returns is its row in the task registry (`albert_keras.tasks`).
+"""
 
 import tensorflow as tf
 
 from albert_keras import models as albert_models
+from albert_keras import tasks
+from albert_keras.tasks import TFLITE_INPUTS, TOKEN_INPUTS, Task  # noqa: F401 (their old home)
 
-
-@dataclasses.dataclass(frozen=True)
-class Task:
-    """What one transformers pipeline task exports.
-
-    Args:
-        name: str. The transformers pipeline name, e.g. `question-answering`.
-        model_class: str. The albert_keras model class exported for it.
-        text_inputs: tuple of str. Raw-text signature inputs (one batch of strings each).
-        tflite_outputs: tuple of str. TFLite output names (the Task Library's names
-            where it has them: `probability`, `start_logits`, `end_logits`).
-        label_output: str. TFLite output whose arg-max is the predicted label.
-    """
-
-    name: str
-    model_class: str
-    text_inputs: tuple
-    tflite_outputs: tuple
-    label_output: str
-
-
-TASKS = {t.name: t for t in (
-    Task("text-classification", "AlbertForSequenceClassification", ("text",),
-         ("probability",), "probability"),
-    Task("token-classification", "AlbertForTokenClassification", ("text",),
-         ("logits",), "logits"),
-    Task("question-answering", "AlbertForQuestionAnswering", ("question", "context"),
-         ("end_logits", "start_logits"), "start_logits"),
-    Task("fill-mask", "AlbertForMaskedLM", ("text",), ("logits",), "logits"),
-    Task("multiple-choice", "AlbertForMultipleChoice", ("prompt", "choices"),
-         ("logits",), "logits"),
-    Task("feature-extraction", "AlbertModel", ("text",),
-         ("last_hidden_state", "pooler_output"), "pooler_output"),
-)}
-TFLITE_INPUTS = ("ids", "mask", "segment_ids")  # BertNLClassifier / BertQuestionAnswerer names
-TOKEN_INPUTS = ("input_ids", "attention_mask", "token_type_ids")  # transformers' names
+# The exported tasks of the registry, by name: what each one's signatures take and return.
+TASKS = {name: tasks.BY_NAME[name] for name in tasks.EXPORTED}
 MAX_ANSWER_TOKENS = 30  # transformers' question-answering pipeline default (max_answer_len)
 
 

@@ -8,6 +8,8 @@ import tempfile
 
 import numpy as np
 
+from albert_keras.tasks import get_task
+
 from .report import ArtifactResult, folder_size
 
 # Runs in a fresh interpreter that imports neither TensorFlow nor albert_keras: a crash
@@ -111,7 +113,7 @@ def predicted_labels(task, name, values, mask):
     if task == "feature-extraction":
         return None
     labels = np.argmax(values, axis=-1)
-    if task in ("token-classification", "fill-mask"):
+    if get_task(task).token_level:
         return labels[np.asarray(mask).astype(bool)]
     return labels
 

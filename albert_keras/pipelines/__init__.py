@@ -12,6 +12,7 @@
 
 import os
 
+from albert_keras import tasks
 from albert_keras.native_logs import import_tensorflow
 from albert_keras.pipelines import artifacts
 from albert_keras.pipelines.feature_extraction import FeatureExtractionPipeline
@@ -21,16 +22,13 @@ from albert_keras.pipelines.runtimes import KerasRuntime, SavedModelRuntime, TFL
 from albert_keras.pipelines.text_classification import TextClassificationPipeline
 from albert_keras.pipelines.token_classification import TokenClassificationPipeline
 
-# transformers' task names -> (pipeline class, model class name)
-TASKS = {
-    "fill-mask": (FillMaskPipeline, "AlbertForMaskedLM"),
-    "text-classification": (TextClassificationPipeline, "AlbertForSequenceClassification"),
-    "sentiment-analysis": (TextClassificationPipeline, "AlbertForSequenceClassification"),
-    "token-classification": (TokenClassificationPipeline, "AlbertForTokenClassification"),
-    "ner": (TokenClassificationPipeline, "AlbertForTokenClassification"),
-    "question-answering": (QuestionAnsweringPipeline, "AlbertForQuestionAnswering"),
-    "feature-extraction": (FeatureExtractionPipeline, "AlbertModel"),
-}
+# transformers' task names (and aliases) -> (pipeline class, model class name): the registry's
+# rows with a pipeline (`albert_keras.tasks`).
+_CLASSES = {cls.__name__: cls for cls in (
+    FeatureExtractionPipeline, FillMaskPipeline, QuestionAnsweringPipeline,
+    TextClassificationPipeline, TokenClassificationPipeline)}
+TASKS = {name: (_CLASSES[task.pipeline_class], task.model_class)
+         for name, task in tasks.PIPELINES.items()}
 
 
 def pipeline(task, model=None, tokenizer=None, batch_size=8, **kwargs):

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from albert_keras.tasks import TOKEN_INPUTS
+
 
 class Pipeline:
     """Base of the task pipelines, in the style of transformers' `pipeline()`.
@@ -62,7 +64,7 @@ class Pipeline:
         for start in range(0, len(order), self.batch_size):
             batch = order[start:start + self.batch_size]
             features = self._pad([{k: encoded[rows[r][0]][0][k][rows[r][1]]
-                                   for k in ("input_ids", "attention_mask", "token_type_ids")}
+                                   for k in TOKEN_INPUTS}
                                   for r in batch])
             result = self.runtime(features)
             for j, r in enumerate(batch):
@@ -88,7 +90,7 @@ class Pipeline:
         width = max(len(r["input_ids"]) for r in rows)
         pad_id = self.tokenizer.pad_token_id
         padded = {}
-        for key in ("input_ids", "attention_mask", "token_type_ids"):
+        for key in TOKEN_INPUTS:
             fill = pad_id if key == "input_ids" else 0
             padded[key] = np.array([list(r[key]) + [fill] * (width - len(r[key])) for r in rows],
                                    dtype="int32")
