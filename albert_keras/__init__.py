@@ -92,6 +92,17 @@ def __dir__():
     return sorted(set(globals()) | set(__all__))
 
 
+def _importing_own_modules():
+    """True while one of this package's modules is half imported (it imported Keras).
+
+    Importing the models then would import that module again, half done; the models are
+    registered when the import that is under way reaches them.
+    """
+    return any(getattr(getattr(module, "__spec__", None), "_initializing", False)
+               for name, module in list(_sys.modules.items())
+               if name.startswith(f"{__name__}."))
+
+
 def _register_with_keras():
     """Registers the model classes with Keras (`keras.models.load_model` reads our `.keras`
     files) as soon as Keras is imported, without importing it here."""
@@ -114,7 +125,8 @@ def _register_with_keras():
 
                 def exec_and_register(module):
                     exec_module(module)
-                    _importlib.import_module(f"{__name__}.models")
+                    if not _importing_own_modules():  # else that import finishes first
+                        _importlib.import_module(f"{__name__}.models")
 
                 spec.loader.exec_module = exec_and_register
             return spec

@@ -1,7 +1,6 @@
 """AlbertEmbeddings: V x E word / position / token-type tables, LayerNorm, dropout, E -> H projection."""
 
 import keras
-import tensorflow as tf
 from keras import ops
 
 from albert_keras.layers.initializers import normal_initializer
@@ -120,9 +119,16 @@ class AlbertEmbeddings(keras.layers.Layer):
         `keras.layers.Embedding` (`ops.take`) first maps negative ids with LESS / ADD /
         SELECT on the token ids; TFLite's 16x8 quantizer then asks for calibration ranges
         of the int32 input and fails. Ids are range-checked by the models, so no mapping
-        is needed; the values are the same.
+        is needed; the values are the same. Other backends take `ops.take`, which keeps
+        their autograd graph (TensorFlow's gather would go through NumPy there).
         """
-        rows = tf.gather(table.embeddings, ops.cast(ids, "int32"))
+        ids = ops.cast(ids, "int32")
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf  # the TensorFlow backend only: keeps TF off the others
+
+            rows = tf.gather(table.embeddings, ids)
+        else:
+            rows = ops.take(table.embeddings, ids, axis=0)
         return ops.cast(rows, table.compute_dtype)
 
     def compute_output_shape(self, input_shape=None):

@@ -8,6 +8,11 @@ import numpy as np
 import tensorflow as tf
 
 
+def to_numpy(value):
+    """A tensor or variable of any Keras backend as numpy (a torch tensor may require grad)."""
+    return keras.ops.convert_to_numpy(value)
+
+
 def check_layer(cls, kwargs, args, expected_shape):
     """Config round trip (every __init__ argument in get_config) and the output shape."""
     layer = cls(**kwargs)
@@ -23,14 +28,14 @@ def check_layer(cls, kwargs, args, expected_shape):
     clone.set_weights(layer.get_weights())
     again = clone(*args)
     again = again[0] if isinstance(again, (tuple, list)) else again
-    np.testing.assert_allclose(np.asarray(again), np.asarray(first), atol=1e-6)
+    np.testing.assert_allclose(to_numpy(again), to_numpy(first), atol=1e-6)
     return layer
 
 
 def outputs_equal(a, b, atol=1e-6):
     assert list(a.keys()) == list(b.keys())
     for key in a:
-        np.testing.assert_allclose(np.asarray(a[key]), np.asarray(b[key]), atol=atol,
+        np.testing.assert_allclose(to_numpy(a[key]), to_numpy(b[key]), atol=atol,
                                    err_msg=key)
 
 
@@ -59,5 +64,5 @@ def check_task_model(cls, config, inputs, labels, tmp_path):
     losses = history.history["loss"]
     assert all(np.isfinite(losses)), losses
     after = model.trainable_weights
-    assert any(not np.allclose(b, np.asarray(a)) for b, a in zip(before, after))
+    assert any(not np.allclose(b, to_numpy(a)) for b, a in zip(before, after))
     return model, losses

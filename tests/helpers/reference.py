@@ -1,5 +1,6 @@
 """assert_matches_transformers(): random transformers twin -> save_pretrained -> ours -> every output."""
 
+import keras
 import numpy as np
 
 TORCH_TASKS = ("AlbertModel", "AlbertForPreTraining", "AlbertForMaskedLM",
@@ -94,7 +95,8 @@ def hf_outputs(model, inputs, labels):
 def our_outputs(model, inputs, labels):
     """Every output of our model as numpy."""
     out = model(**inputs, **labels, output_hidden_states=True, output_attentions=True)
-    return {k: (tuple(np.asarray(t) for t in v) if isinstance(v, tuple) else np.asarray(v))
+    numpy = keras.ops.convert_to_numpy  # on every backend (a torch tensor may require grad)
+    return {k: (tuple(numpy(t) for t in v) if isinstance(v, tuple) else numpy(v))
             for k, v in out.items()}
 
 

@@ -13,7 +13,7 @@ from albert_keras.layers import (
     AlbertSOPHead,
     AlbertTransformer,
 )
-from tests.helpers.contracts import check_layer
+from tests.helpers.contracts import check_layer, to_numpy
 
 X = np.random.default_rng(0).normal(size=(3, 7, 32)).astype("float32")
 LAYER = {"hidden_size": 32, "num_attention_heads": 4, "intermediate_size": 37,
@@ -33,7 +33,7 @@ def test_attention_probabilities_are_a_distribution():
     mask = np.zeros((3, 1, 1, 7), "float32")
     mask[..., -2:] = np.finfo("float32").min
     _, probs = layer(X, attention_mask=mask)
-    probs = np.asarray(probs)
+    probs = to_numpy(probs)
     assert probs.shape == (3, 4, 7, 7)
     np.testing.assert_allclose(probs.sum(-1), 1.0, atol=1e-5)
     assert np.all(probs[..., -2:] == 0.0)  # masked keys get no weight
@@ -67,7 +67,7 @@ def test_pooler_reads_the_first_position():
     pooler = check_layer(AlbertPooler, {"hidden_size": 32}, (X,), (3, 32))
     changed = X.copy()
     changed[:, 1:] += 5.0
-    np.testing.assert_allclose(np.asarray(pooler(changed)), np.asarray(pooler(X)))
+    np.testing.assert_allclose(to_numpy(pooler(changed)), to_numpy(pooler(X)))
 
 
 def test_mlm_head_uses_the_given_table():
@@ -89,7 +89,7 @@ def test_every_weight_draws_its_own_random_values():
     model = AlbertModel(AlbertConfig(vocab_size=99, embedding_size=16, hidden_size=32,
                                      num_attention_heads=4, intermediate_size=37,
                                      num_hidden_layers=2, max_position_embeddings=23))
-    kernels = [np.asarray(w).ravel()[:16] for w in model.weights if np.asarray(w).std() > 0]
+    kernels = [to_numpy(w).ravel()[:16] for w in model.weights if to_numpy(w).std() > 0]
     firsts = {tuple(np.round(k, 7)) for k in kernels}
     assert len(firsts) == len(kernels)
 
@@ -108,7 +108,7 @@ def test_layer_norm_is_keras_and_its_neg_free_form_is_within_1e_6():
     ours.set_weights(weights)
     theirs.set_weights(weights)
     assert [w.name for w in ours.weights] == ["gamma", "beta"]
-    np.testing.assert_array_equal(np.asarray(ours(x)), np.asarray(theirs(x)))
+    np.testing.assert_array_equal(to_numpy(ours(x)), to_numpy(theirs(x)))
     ours.subtract_mean_first = True
-    np.testing.assert_allclose(np.asarray(ours(x)), np.asarray(theirs(x)), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(ours(x)), to_numpy(theirs(x)), rtol=0, atol=1e-6)
     check_layer(LayerNorm, {"epsilon": 1e-12}, (x,), (3, 7, 32))
