@@ -345,9 +345,9 @@ class AlbertConfig:
     def from_pretrained(cls, path_or_name: str, max_parameters=MAX_PARAMETERS,
                         **overrides) -> "AlbertConfig":
         """Config of a preset name, a hub id, or a folder holding `config.json`."""
-        from albert_keras import hub, presets
+        from albert_keras import hub
 
-        if path_or_name in presets.PRESETS and not os.path.isdir(path_or_name):
+        if hub.locate(path_or_name).kind == "preset":
             try:
                 path = hub.resolve_file(path_or_name, "config.json")
             except OSError:

@@ -1,11 +1,25 @@
-"""Resolve a hub name or a local folder to local files via huggingface_hub (cache, offline, clear errors)."""
+"""What a model name means (folder, file, shipped model, preset, hub id), and its files on disk.
 
+`locate(name)` is the one place that tells them apart; the loaders of configs, weights,
+tokenizers and checkpoints all ask it. Files of hub names come through huggingface_hub
+(cache, offline, clear errors).
+
+Example:
+>>> from albert_keras.hub import locate
+>>> locate("albert-base-v2").kind, locate("albert-base-v2").repo
+('preset', 'albert/albert-base-v2')
+>>> locate("albert-tiny-en").kind, locate("google/my-albert").kind
+('shipped', 'hub')
+"""
+
+import dataclasses
 import functools
 import logging
 import os
+import re
 
-from albert_keras.presets import HUB_REPOS
-from albert_keras.shipped import shipped_path
+from albert_keras.presets import HUB_REPOS, PRESETS
+from albert_keras.shipped import SHIPPED_MODELS, shipped_path
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +34,50 @@ WEIGHT_FILES = (
 )
 
 
+# A hub id: `name` or `owner/name`, letters, digits, `_`, `.` and `-` (huggingface_hub's
+# validate_repo_id refuses the rest of its corner cases, `--` and `..`, when asked).
+_HUB_ID = re.compile(r"[\w.-]+(/[\w.-]+)?")
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelName:
+    """What a model name means.
+
+    Args:
+        name: str. The name as given.
+        kind: str. "folder" or "file" (it exists here), "shipped" (a model inside the
+            package, `albert_keras.shipped`), "preset" (one of the 8 published ALBERTs,
+            `albert_keras.presets`, on the hub) or "hub" (any other hub id).
+        path: str or None. The local folder or file (folder, file, shipped).
+        repo: str or None. The hub repository (preset, hub).
+    """
+
+    name: str
+    kind: str
+    path: str = None
+    repo: str = None
+
+
+def locate(name) -> ModelName:
+    """What `name` means: a local folder or file first, then a shipped model, a preset, a hub id.
+
+    Raises:
+        FileNotFoundError: it does not exist here and cannot be a hub id.
+    """
+    name = os.fspath(name)
+    if os.path.isdir(name):
+        return ModelName(name, "folder", path=name)
+    if os.path.exists(name):
+        return ModelName(name, "file", path=name)
+    if name in SHIPPED_MODELS:
+        return ModelName(name, "shipped", path=shipped_path(name))
+    if _HUB_ID.fullmatch(name) and not name.startswith("."):
+        kind = "preset" if name in PRESETS or name in HUB_REPOS.values() else "hub"
+        return ModelName(name, kind, repo=repo_id(name))
+    raise FileNotFoundError(f"{name} does not exist (no such folder or file, and it is not a "
+                            "Hugging Face hub name)")
+
+
 def repo_id(name: str) -> str:
     """The hub repository of a name: presets map to `albert/<name>`, others pass through."""
     return HUB_REPOS.get(name, name)
@@ -32,17 +90,16 @@ def resolve_file(path_or_name: str, filename: str, required: bool = True):
         FileNotFoundError: the folder lacks the file, or the hub cannot be reached
             and the file is not in the local cache (the message says which).
     """
-    if not os.path.isdir(path_or_name):
-        path_or_name = shipped_path(path_or_name) or path_or_name  # bundled models by name
-    if os.path.isdir(path_or_name):
-        path = os.path.join(path_or_name, filename)
+    where = locate(path_or_name)
+    if where.kind == "file":
+        raise FileNotFoundError(f"{path_or_name} is not a folder in the hub layout")
+    if where.path is not None:  # a folder, or a shipped model's
+        path = os.path.join(where.path, filename)
         if os.path.isfile(path):
             return path
         if required:
-            raise FileNotFoundError(f"{path_or_name} has no {filename}")
+            raise FileNotFoundError(f"{where.path} has no {filename}")
         return None
-    if os.path.exists(path_or_name) or path_or_name.startswith(("/", ".", "~")):
-        raise FileNotFoundError(f"{path_or_name} is not a folder in the hub layout")
     return _hub_download(path_or_name, filename, required)
 
 
@@ -103,5 +160,6 @@ def resolve_weights(path_or_name: str):
         path = resolve_file(path_or_name, filename, required=False)
         if path is not None:
             return filename, path
-    where = path_or_name if os.path.isdir(path_or_name) else f"hub repository {repo_id(path_or_name)}"
+    located = locate(path_or_name)
+    where = located.path or f"hub repository {located.repo}"
     raise FileNotFoundError(f"No ALBERT weights in {where}: expected one of {list(WEIGHT_FILES)}")

@@ -41,3 +41,26 @@ def test_offline_or_unreachable_hub_fails_fast_and_quietly(tmp_path, env, reason
     assert reason in done.stdout
     assert "Retrying" not in done.stderr and done.stderr.strip() == "", done.stderr[-2000:]
     assert seconds < 5, seconds
+
+
+def test_locate_is_the_one_answer_to_what_a_name_means(tmp_path):
+    (tmp_path / "weights.bin").write_bytes(b"")
+    assert hub.locate(str(tmp_path)) == hub.ModelName(str(tmp_path), "folder", path=str(tmp_path))
+    assert hub.locate(tmp_path / "weights.bin").kind == "file"
+    shipped = hub.locate("albert-tiny-en")
+    assert shipped.kind == "shipped" and os.path.isfile(os.path.join(shipped.path, "config.json"))
+    assert hub.locate("albert-base-v2").repo == "albert/albert-base-v2"
+    assert hub.locate("albert/albert-base-v2").kind == "preset"
+    assert hub.locate("someone/albert-base-v2") == hub.ModelName(
+        "someone/albert-base-v2", "hub", repo="someone/albert-base-v2")
+    for missing in (str(tmp_path / "nowhere"), "./model", "~/model", "a/b/c", "nosuchfolder/"):
+        with pytest.raises(FileNotFoundError, match="does not exist.*not a Hugging Face hub name"):
+            hub.locate(missing)
+
+
+def test_a_local_folder_wins_over_a_shipped_name(tmp_path, monkeypatch):
+    (tmp_path / "albert-tiny-en").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert hub.locate("albert-tiny-en").kind == "folder"
+    with pytest.raises(FileNotFoundError, match="albert-tiny-en has no config.json"):
+        hub.resolve_file("albert-tiny-en", "config.json")

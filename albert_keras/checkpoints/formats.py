@@ -16,9 +16,9 @@ import logging
 import os
 import zipfile
 
+from albert_keras import hub
 from albert_keras.checkpoints.assign import LoadReport, assign_weights
 from albert_keras.checkpoints.readers import CheckpointError
-from albert_keras.hub import WEIGHT_FILES
 from albert_keras.tasks import BY_NAME
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def detect_format(path):
             return "keras-hub"
         if has("variables/variables.index") and (has("tfhub_module.pb") or has("saved_model.pb")):
             return "tf-hub"
-        if has("config.json") and any(has(name) for name in WEIGHT_FILES):
+        if has("config.json") and any(has(name) for name in hub.WEIGHT_FILES):
             return "hf"
         if any(n.endswith(".index") for n in os.listdir(path)) or has("checkpoint"):
             return "tf1"
@@ -88,9 +88,8 @@ def detect_format(path):
     if os.path.exists(path):
         raise ValueError(f"{path} is not a known ALBERT checkpoint; expected "
                          + "; or ".join(EXPECTED_LAYOUTS))
-    if path.startswith(("/", ".", "~")) or path.count("/") > 1:
-        raise FileNotFoundError(f"{path} does not exist (and is not a Hugging Face hub name)")
-    return "hf"  # a hub name such as albert-base-v2 or albert/albert-base-v2
+    hub.locate(path)  # a shipped model, a preset or another hub id; else FileNotFoundError
+    return "hf"
 
 
 def load(path_or_name, task=None, config=None, progress=None, **overrides):
@@ -143,8 +142,6 @@ def load(path_or_name, task=None, config=None, progress=None, **overrides):
 
 def find_vocabulary(path_or_name):
     """The SentencePiece model that comes with a checkpoint (any format), or None."""
-    from albert_keras import hub
-
     if not os.path.exists(path_or_name) and detect_format(path_or_name) == "hf":
         return hub.resolve_file(path_or_name, "spiece.model", required=False)
     folder = path_or_name if os.path.isdir(path_or_name) else os.path.dirname(path_or_name)
@@ -157,8 +154,6 @@ def find_vocabulary(path_or_name):
 
 def hf_config_path(path_or_name):
     """The local `config.json` of a hub-layout folder or hub name, or None."""
-    from albert_keras import hub
-
     try:
         return hub.resolve_file(path_or_name, "config.json")
     except OSError:

@@ -17,6 +17,7 @@ import os
 
 import numpy as np
 
+from albert_keras import hub
 from albert_keras.checkpoints.atomic import atomic_directory, temporary_file
 from albert_keras.shipped import ASSETS
 from albert_keras.tasks import get_task
@@ -66,10 +67,7 @@ class ExportError(RuntimeError):
 
 def _model_folder(model_dir):
     """`model_dir`, or the bundled folder when it names a shipped model (`albert-tiny-en-sst2`)."""
-    from albert_keras.shipped import shipped_path
-
-    model_dir = os.fspath(model_dir)
-    return model_dir if os.path.isdir(model_dir) else shipped_path(model_dir) or model_dir
+    return hub.locate(model_dir).path or os.fspath(model_dir)
 
 
 def _load(model_dir, task, sequence_length):

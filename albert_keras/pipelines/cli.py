@@ -15,6 +15,7 @@ or `.tflite` file (`albert-keras export ...`).
 import os
 import sys
 
+from albert_keras import hub
 from albert_keras.pipelines.base import shorten
 
 COMMANDS = {
@@ -67,10 +68,10 @@ def _load(args):
     """(the model's name for the header, the pipeline): the shipped LiteRT file of a shipped
     name exported for this task, else whatever `--model` names."""
     from albert_keras.pipelines import TASKS, TFLiteRuntime, pipeline
-    from albert_keras.shipped import SHIPPED_MODELS, default_model, litert_path
+    from albert_keras.shipped import default_model, litert_path
 
     model = args.model or default_model(args.task)
-    fast = litert_path(model) if model in SHIPPED_MODELS else None
+    fast = litert_path(model) if hub.locate(model).kind == "shipped" else None
     if fast is not None:
         runtime = TFLiteRuntime(fast)
         if TASKS.get(runtime.task, (None, None))[1] == TASKS[args.task][1]:

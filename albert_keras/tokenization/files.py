@@ -9,7 +9,8 @@ and the tokenizer, for us and for transformers.
 import json
 import logging
 import os
-import re
+
+from albert_keras import hub
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +26,6 @@ _INIT_KEYS = (
 
 def _hub_file(repo_id, filename, required):
     """Path of `filename` from the hub (or its cache); None if optional and absent."""
-    from albert_keras import hub
-
     return hub.resolve_file(repo_id, filename, required=required)
 
 
@@ -41,8 +40,7 @@ def resolve(name_or_path):
             raise FileNotFoundError(f"No '{SPIECE}' in the tokenizer folder '{path}'")
         optional = [os.path.join(path, n) for n in (CONFIG, SPECIAL_MAP)]
         return (spiece, *[p if os.path.isfile(p) else None for p in optional])
-    if not re.fullmatch(r"[\w.-]+(/[\w.-]+)?", path) or path.startswith("."):
-        raise FileNotFoundError(f"Tokenizer path not found: '{path}'")
+    hub.locate(path)  # a shipped model, a preset or another hub id; else FileNotFoundError
     return (_hub_file(path, SPIECE, True), _hub_file(path, CONFIG, False),
             _hub_file(path, SPECIAL_MAP, False))
 
