@@ -18,7 +18,12 @@ from albert_keras.pipelines import artifacts
 from albert_keras.pipelines.feature_extraction import FeatureExtractionPipeline
 from albert_keras.pipelines.fill_mask import FillMaskPipeline
 from albert_keras.pipelines.question_answering import QuestionAnsweringPipeline
-from albert_keras.pipelines.runtimes import KerasRuntime, SavedModelRuntime, TFLiteRuntime
+from albert_keras.pipelines.runtimes import (
+    KerasRuntime,
+    SavedModelRuntime,
+    TFLiteRuntime,
+    resolve_dtype,
+)
 from albert_keras.pipelines.text_classification import TextClassificationPipeline
 from albert_keras.pipelines.token_classification import TokenClassificationPipeline
 
@@ -31,7 +36,7 @@ TASKS = {name: (_CLASSES[task.pipeline_class], task.model_class)
          for name, task in tasks.PIPELINES.items()}
 
 
-def pipeline(task, model=None, tokenizer=None, batch_size=8, **kwargs):
+def pipeline(task, model=None, tokenizer=None, batch_size=8, dtype=None, **kwargs):
     """A ready pipeline for `task` on a model folder, hub id, SavedModel, TFLite file or model.
 
     `model` is detected: a `.tflite` file runs in LiteRT (`TFLiteRuntime`), a SavedModel
@@ -51,6 +56,9 @@ def pipeline(task, model=None, tokenizer=None, batch_size=8, **kwargs):
         tokenizer: `AlbertTokenizer`; read from `model` (its folder, or the
             SentencePiece model inside the artifact) when omitted.
         batch_size: int. Items per forward pass. Defaults to 8.
+        dtype: "float32" (None, "auto": the default) or "bfloat16" (also as
+            `torch_dtype`, transformers' older name): the Keras model computes in
+            bfloat16 (`KerasRuntime`); an exported artifact keeps its own precision.
         **kwargs: passed to the pipeline class (e.g. `max_length`).
 
     Example:
@@ -67,6 +75,8 @@ def pipeline(task, model=None, tokenizer=None, batch_size=8, **kwargs):
     if task not in TASKS:
         raise ValueError(f"Unknown task {task!r}; choose one of {sorted(TASKS)}")
     pipeline_class, model_class = TASKS[task]
+    torch_dtype = kwargs.pop("torch_dtype", None)
+    dtype = resolve_dtype(torch_dtype if dtype is None else dtype)
     if model is None:
         from albert_keras.shipped import default_model
 
@@ -83,7 +93,12 @@ def pipeline(task, model=None, tokenizer=None, batch_size=8, **kwargs):
             if tokenizer is None:
                 tokenizer = AlbertTokenizer.from_pretrained(path)
             model = getattr(albert_keras, model_class).from_pretrained(path)
-    runtime = model if isinstance(model, RUNTIMES) else KerasRuntime(model)
+    runtime = model if isinstance(model, RUNTIMES) else KerasRuntime(model, dtype=dtype)
+    if dtype != getattr(runtime, "dtype", "float32"):
+        raise ValueError(f"dtype={dtype!r} applies to a Keras model; "
+                         + (f"{runtime.source} runs at the precision it was exported with"
+                            if hasattr(runtime, "source") else
+                            f"this KerasRuntime runs in {runtime.dtype} (pass dtype to it)"))
     if isinstance(runtime, (SavedModelRuntime, TFLiteRuntime)):
         exported = runtime.task
         if exported is not None and TASKS.get(exported, (None, exported))[1] != model_class:
