@@ -10,6 +10,7 @@ import argparse
 import glob
 import os
 
+from albert_keras.command_runner import common_arguments, run_parsed
 from albert_keras.training.arguments import positive_float, positive_int
 from albert_keras.training.data_files import ENV
 
@@ -265,8 +266,6 @@ PROG = "python -m albert_keras.training"
 
 def build_parser():
     """A stand-alone parser with the two subcommands (for `python -m albert_keras.training`)."""
-    from albert_keras.cli import common_arguments
-
     parser = argparse.ArgumentParser(prog=PROG, description="ALBERT pre-training and fine-tuning")
     add_parsers(parser.add_subparsers(dest="command", metavar="COMMAND", required=True),
                 parents=[common_arguments()])
@@ -275,7 +274,5 @@ def build_parser():
 
 def main(argv=None):
     """Parses `argv` and runs the subcommand; returns the exit status, errors as one line
-    (as `albert-keras pretrain|finetune` does: `albert_keras.cli.run_parsed`)."""
-    from albert_keras.cli import run_parsed
-
+    (as `albert-keras pretrain|finetune` does: `albert_keras.command_runner.run_parsed`)."""
     return run_parsed(build_parser().parse_args(argv), prog=PROG)
