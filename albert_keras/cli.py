@@ -82,8 +82,8 @@ def _empty_dir(path):
 def _write_hf(model, dst, vocabulary):
     """config.json + model.safetensors (+ spiece.model and tokenizer files), atomically; an
     existing DST is replaced as a whole (none of its files stays beside the new weights)."""
-    from albert_keras.checkpoints import hf
-    from albert_keras.checkpoints.atomic import atomic_directory
+    from albert_keras.weights import hf
+    from albert_keras.weights.atomic import atomic_directory
 
     with atomic_directory(dst, replace=True) as tmp:
         hf.save_model(model, tmp)
@@ -95,7 +95,7 @@ def _write_hf(model, dst, vocabulary):
 
 def _write_keras(model, dst, vocabulary):
     """One .keras file, written beside DST and renamed into place."""
-    from albert_keras.checkpoints.atomic import default_permissions, temporary_file
+    from albert_keras.weights.atomic import default_permissions, temporary_file
 
     tmp = temporary_file(dst, suffix=".keras")
     try:

@@ -374,6 +374,20 @@ class AlbertConfig:
         self.to_json_file(os.path.join(directory, "config.json"))
 
 
+def as_config(config):
+    """An AlbertConfig from an AlbertConfig, a dict, or a preset name."""
+    if isinstance(config, AlbertConfig):
+        return config
+    if isinstance(config, dict):
+        return AlbertConfig.from_dict(config)
+    if isinstance(config, str):
+        return AlbertConfig.from_preset(config)
+    if callable(getattr(config, "to_dict", None)):  # transformers.AlbertConfig and the like
+        return AlbertConfig.from_dict(config.to_dict())
+    raise TypeError(f"config must be an AlbertConfig, a dict, a preset name or an object with "
+                    f"to_dict() (transformers.AlbertConfig), got {type(config)}")
+
+
 def check_id_range(values, what, limit, field, name=None):
     """Raises a ValueError naming the first id outside [0, limit), and where it is.
 

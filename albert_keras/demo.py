@@ -31,7 +31,7 @@ def main(argv=None):
     logging.basicConfig(level=logging.WARNING)
     # Each model's untrained head is printed below its row; the load's own warning would say
     # it a second time.
-    loads = logging.getLogger("albert_keras.checkpoints.assign")
+    loads = logging.getLogger("albert_keras.weights.assign")
     level = loads.level
     loads.setLevel(logging.ERROR)
     try:

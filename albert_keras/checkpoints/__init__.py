@@ -1,15 +1,20 @@
-"""Every weight format in and out, driven by one name table.
+"""Every checkpoint format in, above the models: detect the format, convert, `load()` any of them.
 
-- `names`: THE weight-name table (our path <-> transformers key <-> TF1 name <-> keras-hub).
-- `readers`: safe tensor readers (safetensors, torch .bin without pickle code, tf_model.h5, shards).
-- `assign`: checked, all-or-nothing assignment with a loaded / new / ignored report.
-- `atomic`: temporary folder + rename, used by every writer.
-- `hf`: the Hugging Face hub layout, both directions.
+- `formats`: tells the formats apart; `load(path_or_name, task=...)` reads any of them.
 - `tf1`: original Google TF1 checkpoints and TF-Hub modules; one fix-up per legacy variant.
 - `keras_hub`: keras-hub ALBERT models and preset folders, both directions.
-- `formats`: tells the formats apart; `load(path_or_name, task=...)` reads any of them.
+
+The weight-name table, the tensor readers, assignment, atomic writers and the Hugging Face
+layout live below the models in `albert_keras.weights`; `albert_keras.checkpoints.names`,
+`.readers`, `.assign`, `.atomic` and `.hf`, their addresses before, are the same modules.
 """
 
+import sys
+
 from albert_keras.checkpoints.formats import detect_format, load, task_class
+from albert_keras.weights import assign, atomic, hf, names, readers
+
+for _module in (assign, atomic, hf, names, readers):  # the old addresses, same module objects
+    sys.modules[f"{__name__}.{_module.__name__.rsplit('.', 1)[1]}"] = _module
 
 __all__ = ["detect_format", "load", "task_class"]

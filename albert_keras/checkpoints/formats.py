@@ -2,7 +2,7 @@
 
 Formats (`detect_format` returns the key):
 - "hf": a Hugging Face folder (`config.json` + model.safetensors / pytorch_model.bin /
-  tf_model.h5 / shards) or a hub name such as `albert-base-v2` (`checkpoints/hf.py`).
+  tf_model.h5 / shards) or a hub name such as `albert-base-v2` (`weights/hf.py`).
 - "tf1": a google-research/albert release (`albert_config.json` + `model.ckpt-*`) or a
   checkpoint prefix (`checkpoints/tf1.py`).
 - "tf-hub": a TF-Hub module / SavedModel of those releases (`variables/variables.*`).
@@ -17,9 +17,9 @@ import os
 import zipfile
 
 from albert_keras import hub
-from albert_keras.checkpoints.assign import LoadReport, assign_weights
-from albert_keras.checkpoints.readers import CheckpointError
 from albert_keras.tasks import BY_NAME
+from albert_keras.weights.assign import LoadReport, assign_weights
+from albert_keras.weights.readers import CheckpointError
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def task_class(task):
     ('AlbertForMaskedLM', 'AlbertModel')
     """
     from albert_keras.checkpoints.keras_hub import FROM_KERAS_HUB
-    from albert_keras.models import TASK_MODELS
+    from albert_keras.models import TASK_MODELS  # local: TensorFlow; importing checkpoints needs none
 
     if isinstance(task, type):
         return task
@@ -118,7 +118,8 @@ def load(path_or_name, task=None, config=None, progress=None, **overrides):
     ...
     ValueError: ... is not a known ALBERT checkpoint layout; expected a Hugging Face folder ...
     """
-    from albert_keras.checkpoints import hf, keras_hub, tf1
+    from albert_keras.checkpoints import keras_hub, tf1
+    from albert_keras.weights import hf
 
     fmt = detect_format(path_or_name)
     cls = task_class(task) if task is not None else None
@@ -162,7 +163,7 @@ def hf_config_path(path_or_name):
 
 def _recorded_class(config_path, default="AlbertModel"):
     """The class `architectures` records in a config.json (AlbertModel if none we know)."""
-    from albert_keras.models import TASK_MODELS
+    from albert_keras.models import TASK_MODELS  # local: TensorFlow; importing checkpoints needs none
 
     try:
         with open(config_path, encoding="utf-8") as f:
@@ -232,8 +233,8 @@ def _load_keras_weights(path, cls, config, overrides):
 
 def _as_class(model, cls, overrides, source):
     """`model` itself, or its weights moved into `cls` (heads kept where both have them)."""
-    from albert_keras.checkpoints import hf
     from albert_keras.config import AlbertConfig
+    from albert_keras.weights import hf
 
     if (cls is None or type(model) is cls) and not overrides:
         model.loading_info = LoadReport(source, sorted(v.path for v in model.weights), [], [])

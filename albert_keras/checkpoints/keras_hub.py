@@ -20,10 +20,10 @@ import os
 
 import numpy as np
 
-from albert_keras.checkpoints.assign import LoadReport, WeightMismatchError, assign_weights
-from albert_keras.checkpoints.atomic import atomic_directory
-from albert_keras.checkpoints.readers import CheckpointError
 from albert_keras.config import AlbertConfig
+from albert_keras.weights.assign import LoadReport, WeightMismatchError, assign_weights
+from albert_keras.weights.atomic import atomic_directory
+from albert_keras.weights.readers import CheckpointError
 
 logger = logging.getLogger(__name__)
 
@@ -137,8 +137,8 @@ def from_keras_hub(keras_hub_model, cls=None, **overrides):
     >>> type(from_keras_hub(backbone)).__name__
     'AlbertModel'
     """
-    from albert_keras.checkpoints.hf import rows_for
-    from albert_keras.models import TASK_MODELS
+    from albert_keras.models import TASK_MODELS  # local: TensorFlow; importing checkpoints needs none
+    from albert_keras.weights.hf import rows_for
 
     kind = kind_of(keras_hub_model)
     backbone = keras_hub_model if kind == "AlbertBackbone" else keras_hub_model.backbone
@@ -177,8 +177,8 @@ def to_keras_hub(model, vocabulary=None):
     """
     import keras_hub
 
-    from albert_keras.checkpoints.hf import class_name, rows_for
-    from albert_keras.checkpoints.names import resolve
+    from albert_keras.weights.hf import class_name, rows_for
+    from albert_keras.weights.names import resolve
 
     config = model.config
     backbone = keras_hub.models.AlbertBackbone(**keras_hub_arguments(config))

@@ -23,10 +23,10 @@ import re
 
 import numpy as np
 
-from albert_keras.checkpoints.assign import assign_weights
-from albert_keras.checkpoints.names import tf1_transposed
-from albert_keras.checkpoints.readers import CheckpointError
 from albert_keras.config import AlbertConfig
+from albert_keras.weights.assign import assign_weights
+from albert_keras.weights.names import tf1_transposed
+from albert_keras.weights.readers import CheckpointError
 
 logger = logging.getLogger(__name__)
 
@@ -240,7 +240,7 @@ def load_model(cls, path, config=None, progress=None, **overrides):
     >>> load_model(AlbertModel, tempfile.mkdtemp())  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    albert_keras.checkpoints.readers.CheckpointError: ...: no TF1 checkpoint (expected ...)
+    albert_keras.weights.readers.CheckpointError: ...: no TF1 checkpoint (expected ...)
     """
     prefix = find_checkpoint(path)
     config = _config_for(path, prefix, config, overrides)
@@ -248,7 +248,7 @@ def load_model(cls, path, config=None, progress=None, **overrides):
     tensors, slots = drop_optimizer_slots(tensors)
     check_groups(tensors, config, prefix)
     model = cls(config)
-    from albert_keras.checkpoints.hf import rows_for
+    from albert_keras.weights.hf import rows_for
 
     report = assign_weights(model, tensors, rows_for(model), source=prefix,
                             key_of=_tf1_key, transpose_of=tf1_transposed)

@@ -19,7 +19,7 @@ import re
 import numpy as np
 import tensorflow as tf
 
-from albert_keras.checkpoints.atomic import atomic_write_bytes, temporary_file
+from albert_keras.weights.atomic import atomic_write_bytes, temporary_file
 
 logger = logging.getLogger(__name__)
 IGNORE_INDEX = -100

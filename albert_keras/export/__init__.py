@@ -18,7 +18,7 @@ import os
 import numpy as np
 
 from albert_keras import hub
-from albert_keras.checkpoints.atomic import atomic_directory, temporary_file
+from albert_keras.weights.atomic import atomic_directory, temporary_file
 from albert_keras.shipped import ASSETS
 from albert_keras.tasks import get_task
 

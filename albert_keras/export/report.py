@@ -4,7 +4,7 @@ import dataclasses
 import json
 import os
 
-from albert_keras.checkpoints.atomic import atomic_write_bytes
+from albert_keras.weights.atomic import atomic_write_bytes
 
 
 @dataclasses.dataclass

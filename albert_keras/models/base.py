@@ -6,26 +6,13 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from albert_keras.config import AlbertConfig
+from albert_keras.config import AlbertConfig, as_config  # noqa: F401 (as_config: its old home)
 from albert_keras.models.feature_checks import check_features, poison_invalid
 from albert_keras.models.tf_model_api import TFModelAPI
+from albert_keras.weights import hf
 
 FEATURE_NAMES = ("input_ids", "attention_mask", "token_type_ids", "position_ids", "head_mask",
                  "inputs_embeds")
-
-
-def as_config(config):
-    """An AlbertConfig from an AlbertConfig, a dict, or a preset name."""
-    if isinstance(config, AlbertConfig):
-        return config
-    if isinstance(config, dict):
-        return AlbertConfig.from_dict(config)
-    if isinstance(config, str):
-        return AlbertConfig.from_preset(config)
-    if callable(getattr(config, "to_dict", None)):  # transformers.AlbertConfig and the like
-        return AlbertConfig.from_dict(config.to_dict())
-    raise TypeError(f"config must be an AlbertConfig, a dict, a preset name or an object with "
-                    f"to_dict() (transformers.AlbertConfig), got {type(config)}")
 
 
 class AlbertPreTrainedModel(TFModelAPI, keras.Model):
@@ -187,7 +174,7 @@ class AlbertPreTrainedModel(TFModelAPI, keras.Model):
     # ------------------------------------------------------------ weights I/O
     @classmethod
     def from_pretrained(cls, path_or_name, config=None, **kwargs):
-        """Loads weights in the Hugging Face hub layout (see `albert_keras.checkpoints.hf`).
+        """Loads weights in the Hugging Face hub layout (see `albert_keras.weights.hf`).
 
         Args:
             path_or_name: a folder with `config.json` and `model.safetensors`,
@@ -196,12 +183,8 @@ class AlbertPreTrainedModel(TFModelAPI, keras.Model):
             config: optional AlbertConfig (or overrides dict) used instead of the file's.
             **kwargs: AlbertConfig overrides, e.g. `num_labels=3`.
         """
-        from albert_keras.checkpoints import hf
-
         return hf.load_model(cls, path_or_name, config=config, **kwargs)
 
     def save_pretrained(self, directory, max_shard_size=None):
         """Writes `config.json` + `model.safetensors` that transformers loads back."""
-        from albert_keras.checkpoints import hf
-
         hf.save_model(self, directory, max_shard_size=max_shard_size)

@@ -17,7 +17,7 @@ import os
 
 import keras
 
-from albert_keras.checkpoints.atomic import atomic_write_bytes
+from albert_keras.weights.atomic import atomic_write_bytes
 
 logger = logging.getLogger(__name__)
 METADATA = "training_metadata.json"

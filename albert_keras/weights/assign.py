@@ -5,7 +5,7 @@ import logging
 
 import numpy as np
 
-from albert_keras.checkpoints.names import TIED_OR_BUFFER_KEYS, resolve
+from albert_keras.weights.names import TIED_OR_BUFFER_KEYS, resolve
 
 logger = logging.getLogger(__name__)
 

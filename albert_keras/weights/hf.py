@@ -8,27 +8,28 @@ import os
 import numpy as np
 
 from albert_keras import hub
-from albert_keras.checkpoints.assign import assign_weights
-from albert_keras.checkpoints.atomic import atomic_directory, default_permissions
-from albert_keras.checkpoints.names import weight_names
-from albert_keras.checkpoints.readers import read_tensors
-from albert_keras.config import AlbertConfig
+from albert_keras.config import AlbertConfig, as_config
+from albert_keras.tasks import TASKS
+from albert_keras.weights.assign import assign_weights
+from albert_keras.weights.atomic import atomic_directory, default_permissions
+from albert_keras.weights.names import resolve, weight_names
+from albert_keras.weights.readers import read_tensors
 
 logger = logging.getLogger(__name__)
+_MODEL_CLASSES = {task.model_class for task in TASKS}  # AlbertModel and the six heads
 
 
 def rows_for(model):
     """The weight-name rows of a model instance."""
-    backbone = model if type(model).__name__ == "AlbertModel" else model.albert
+    backbone = model if class_name(model) == "AlbertModel" else model.albert
     return weight_names(class_name(model), model.config, pooler=backbone.pooler is not None)
 
 
 def class_name(model):
-    """The ALBERT class a model is (or derives from), for the head table."""
-    from albert_keras.models import TASK_MODELS
-
+    """The ALBERT class a model is (or derives from), for the head table: the first class of
+    its method resolution order that the task registry names."""
     for cls in type(model).__mro__:
-        if cls.__name__ in TASK_MODELS:
+        if cls.__name__ in _MODEL_CLASSES:
             return cls.__name__
     raise TypeError(f"{type(model).__name__} is not an ALBERT model")
 
@@ -38,8 +39,6 @@ def load_model(cls, path_or_name, config=None, **overrides):
     if config is None:
         config = AlbertConfig.from_json_file(hub.resolve_file(path_or_name, "config.json"))
     else:  # an AlbertConfig, a dict, or transformers.AlbertConfig (anything with to_dict)
-        from albert_keras.models.base import as_config
-
         config = as_config(config)
     if overrides:
         config = AlbertConfig.from_dict(dict(config.to_dict(), **overrides))
@@ -58,7 +57,7 @@ def match_prefix(tensors, model):
     and transformers loads either into either. We do the same.
     """
     has_prefix = any(k.startswith("albert.") for k in tensors)
-    if type(model).__name__ == "AlbertModel" or class_name(model) == "AlbertModel":
+    if class_name(model) == "AlbertModel":
         if has_prefix:
             return {k[len("albert."):]: v for k, v in tensors.items() if k.startswith("albert.")}
         return tensors
@@ -72,8 +71,6 @@ def state_dict(model):
     """`{transformers key: numpy array}` of a model, in transformers' layouts."""
     tensors = {}
     for row in rows_for(model):
-        from albert_keras.checkpoints.names import resolve
-
         value = np.asarray(resolve(model, row.path).numpy())
         tensors[row.hf_key] = np.ascontiguousarray(value.T if row.transpose else value)
     return tensors
