@@ -1,0 +1,89 @@
+"""The subpackages of albert_keras import each other without a cycle (ARCHITECTURE.md), counting
+every import in the source, function-local ones included."""
+
+import ast
+import itertools
+import pathlib
+
+import albert_keras
+
+PACKAGE = pathlib.Path(albert_keras.__file__).parent
+
+
+def _part(module):
+    """The subpackage (or top-level module) of a dotted name below albert_keras."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else None
+
+
+def import_graph():
+    """{part: {part it imports: first place}} from every module but the package root."""
+    graph = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        module = ".".join(rel[:-1] if rel[-1] == "__init__" else rel)
+        package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+        source = _part(module)
+        if source is None:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join(package.split(".")[:len(package.split(".")) - node.level + 1]
+                                    + ([node.module] if node.module else []))
+                targets = [f"{base}.{a.name}" if base == "albert_keras" else base
+                           for a in node.names]
+            else:
+                continue
+            for target in targets:
+                if target.startswith("albert_keras."):
+                    part = _part(target)
+                    if part != source:
+                        graph.setdefault(source, {}).setdefault(part, f"{path.name}:{node.lineno}")
+    return graph
+
+
+def _cycle(graph):
+    """One cycle as a list of parts, or None."""
+    state = {}
+
+    def visit(node, trail):
+        state[node] = "open"
+        for nxt in graph.get(node, {}):
+            if state.get(nxt) == "open":
+                return trail[trail.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt, trail + [nxt])
+                if found:
+                    return found
+        state[node] = "done"
+        return None
+
+    for start in sorted(graph):
+        if start not in state:
+            found = visit(start, [start])
+            if found:
+                return found
+    return None
+
+
+def test_subpackage_imports_have_no_cycle():
+    graph = import_graph()
+    cycle = _cycle(graph)
+    where = [f"{a} -> {b} ({graph[a][b]})" for a, b in itertools.pairwise(cycle)] if cycle else []
+    assert cycle is None, "import cycle: " + "; ".join(where)
+
+
+def test_the_layers_of_architecture_md():
+    graph = import_graph()
+    for low in ("tasks", "presets", "shipped", "hub", "config", "weights", "tokenization"):
+        assert not {"models", "checkpoints", "pipelines", "export", "training"} & set(
+            graph.get(low, {})), (low, graph.get(low))
+    assert "models" not in graph["weights"] and "checkpoints" not in graph["models"]
+
+
+def test_a_cycle_is_found():
+    assert _cycle({"a": {"b": ""}, "b": {"a": ""}}) == ["a", "b", "a"]
