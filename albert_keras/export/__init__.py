@@ -304,7 +304,7 @@ def _with_metadata(data, task, tokenizer, label_names, config=None):
     labels = label_names if get_task(task).labels else None
     meta = metadata.build_metadata(f"albert-{task}", f"ALBERT {task} (albert-keras export)",
                                    inputs, outputs, labels=labels)
-    files = {metadata.SPIECE_FILE: tokenizer.sp_model.serialized_model_proto()}
+    files = metadata.tokenizer_files(tokenizer)
     if labels:
         files[metadata.LABELS_FILE] = ("\n".join(labels) + "\n").encode()
     if config is not None:  # an any-length file: its longest input is max_position_embeddings

@@ -5,7 +5,10 @@ so this module writes the `ModelMetadata` flatbuffer itself with the `flatbuffer
 following tensorflow/tflite-support `tensorflow_lite_support/metadata/metadata_schema.fbs`
 (file identifier "M001"), and reads it back the same way. As tflite-support's populator
 does, the buffer is attached to the model as the "TFLITE_METADATA" entry and the associated
-files (spiece.model, labels.txt) are appended as an uncompressed zip.
+files are appended as an uncompressed zip: `spiece.model` (the tokenizer's own model, which
+Python runtimes read), `task_library_spiece.model` (the same pieces with ALBERT's preprocessing
+in its normalizer, `tokenization.task_library_spiece`: the Task Library's tokenizer, the one the
+SentencePiece process unit names) and `labels.txt`.
 """
 
 import io
@@ -24,6 +27,7 @@ TENSOR_AXIS_LABELS = 2  # AssociatedFileType
 FEATURE_PROPERTIES = 1  # ContentProperties union: FeatureProperties
 SENTENCE_PIECE_OPTIONS = 5  # ProcessUnitOptions union: SentencePieceTokenizerOptions
 SPIECE_FILE = "spiece.model"
+TASK_LIBRARY_SPIECE_FILE = "task_library_spiece.model"
 LABELS_FILE = "labels.txt"
 _DESCRIPTIONS = {"ids": "Token ids: [CLS] A [SEP] (B [SEP]), padded with 0.",
                  "mask": "1 for real tokens, 0 for padding.",
@@ -82,7 +86,9 @@ def build_metadata(name, description, inputs, outputs, labels=None):
             the output named `probability` (or the only output).
     """
     builder = flatbuffers.Builder(1024)
-    spiece = _associated_file(builder, SPIECE_FILE, "SentencePiece model of the tokenizer.")
+    spiece = _associated_file(builder, TASK_LIBRARY_SPIECE_FILE,
+                              "SentencePiece model of the tokenizer, ALBERT's preprocessing "
+                              "in its normalizer.")
     options = _table(builder, [(0, "offset", _vector(builder, [spiece]))])
     unit = _table(builder, [(0, "byte", SENTENCE_PIECE_OPTIONS), (1, "offset", options)])
     input_md = [_tensor(builder, n, _DESCRIPTIONS.get(n, n)) for n in inputs]
@@ -102,6 +108,16 @@ def build_metadata(name, description, inputs, outputs, labels=None):
     root = _table(builder, fields)
     builder.Finish(root, file_identifier=FILE_IDENTIFIER)
     return bytes(builder.Output())
+
+
+def tokenizer_files(tokenizer):
+    """{file name: bytes}: the tokenizer's `spiece.model` and the Task Library's rebuilt copy."""
+    from albert_keras.tokenization.task_library_spiece import task_library_model_proto
+
+    proto = tokenizer.sp_model.serialized_model_proto()
+    return {SPIECE_FILE: proto,
+            TASK_LIBRARY_SPIECE_FILE: task_library_model_proto(
+                proto, tokenizer.do_lower_case, tokenizer.keep_accents)}
 
 
 def populate(model_bytes, metadata, files):

@@ -9,6 +9,7 @@ and the tokenizer, for us and for transformers.
 import json
 import logging
 import os
+import re
 
 from albert_keras import hub
 
@@ -43,6 +44,36 @@ def resolve(name_or_path):
     hub.locate(path)  # a shipped model, a preset or another hub id; else FileNotFoundError
     return (_hub_file(path, SPIECE, True), _hub_file(path, CONFIG, False),
             _hub_file(path, SPECIAL_MAP, False))
+
+
+def load_sentencepiece(source, **sp_model_kwargs):
+    """(SentencePieceProcessor, serialized bytes) from a path or bytes; clear errors name the file.
+
+    sentencepiece reports a corrupt file as "INTERNAL: src/sentencepiece_processor.cc(109)
+    [model_proto->ParseFromArray(...)]"; this raises a ValueError that says what it is instead.
+    """
+    import sentencepiece as spm
+
+    name = "The SentencePiece model bytes"
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        name = f"'{path}'"
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"SentencePiece model file not found: '{path}'")
+        with open(path, "rb") as handle:
+            source = handle.read()
+    proto = bytes(source)
+    processor = spm.SentencePieceProcessor(**sp_model_kwargs)
+    try:
+        processor.load_from_serialized_proto(proto)
+    except (RuntimeError, OSError, TypeError) as error:  # what sentencepiece raises
+        reason = re.sub(r"^\w+: (src/\S+ )?", "", str(error)).strip()
+        if "ParseFromArray" in reason:
+            reason = ("its bytes do not parse as a SentencePiece ModelProto (a truncated or "
+                      "corrupt download, or another kind of file)")
+        raise ValueError(f"{name} ({len(proto):,} bytes) is not a valid SentencePiece model: "
+                         f"{reason}") from None
+    return processor, proto
 
 
 def _token_content(value):

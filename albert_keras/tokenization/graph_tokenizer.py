@@ -11,6 +11,7 @@ from albert_keras.tokenization.special_tokens import SpecialTokens
 
 _SPIECE = "spiece.model"
 _UNDERLINE = "\u2581"
+_NUL_STAND_IN = "\U000f0000"  # plane-15 private use: NFKC-stable, in no ALBERT vocabulary
 
 
 def _positions(rt):
@@ -110,25 +111,19 @@ class AlbertTokenizerLayer(keras.layers.Layer):
 
     def set_proto(self, proto):
         """Load the SentencePiece model from a path or serialized bytes."""
-        source = "The SentencePiece model bytes"
-        if isinstance(proto, (str, os.PathLike)):
-            path = os.fspath(proto)
-            source = f"'{path}'"
-            if not os.path.isfile(path):
-                raise FileNotFoundError(f"SentencePiece model file not found: '{path}'")
-            with open(path, "rb") as handle:
-                proto = handle.read()
-        proto = bytes(proto)
-        try:  # validate with the Python library: tf-text only fails later, at run time
-            import sentencepiece
+        from albert_keras.tokenization.files import load_sentencepiece
 
-            sentencepiece.SentencePieceProcessor().load_from_serialized_proto(proto)
-        except Exception as error:
-            raise ValueError(f"{source} is not a valid SentencePiece model: {error}") from error
+        # Validated by the Python library: tf-text only fails later, at run time.
+        processor, proto = load_sentencepiece(proto)
         self.proto = proto
         self._sp_strings = tf_text.SentencepieceTokenizer(proto, out_type=tf.string)
         special = self._specials
         self._special_ids = {t: self._sp_strings.string_to_id(t) for t in special.all_special_tokens}
+        # tf-text's ops stop at NUL, where SentencePiece gives an unknown piece (<unk>, merged
+        # with unknown neighbours): a private-use character that is unknown too stands in.
+        unk = processor.unk_id()
+        self._nul = _NUL_STAND_IN if processor.piece_to_id("\x00") == unk and (
+            processor.piece_to_id(_NUL_STAND_IN) == unk) else ""
 
     @classmethod
     def from_tokenizer(cls, tokenizer, **kwargs):
@@ -175,8 +170,7 @@ class AlbertTokenizerLayer(keras.layers.Layer):
     def _token_ids(self, texts):
         """RaggedTensor (batch, (tokens)) of int32 ids, special tokens in text kept."""
         pattern = self._special_regex()
-        # tf-text's ops stop at NUL; SentencePiece drops NUL anyway (nmt_nfkc), so remove it.
-        texts = tf.strings.regex_replace(texts, "\\x00", "")
+        texts = tf.strings.regex_replace(texts, "\\x00", self._nul)
         chunks = tf_text.regex_split(texts, pattern, pattern)  # (batch, (chunks))
         flat = chunks.flat_values
         is_special = tf.strings.regex_full_match(flat, pattern)

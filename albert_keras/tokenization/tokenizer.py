@@ -1,10 +1,9 @@
 """AlbertTokenizer: SentencePiece tokenizer with transformers' slow AlbertTokenizer behaviour."""
 
 import logging
-import os
+from typing import ClassVar
 
 import numpy as np
-import sentencepiece as spm
 
 from albert_keras.tokenization import encoding as enc
 from albert_keras.tokenization import normalization
@@ -65,8 +64,8 @@ class AlbertTokenizer(st.SpecialTokens):
     [1, 1, 1]
     """
 
-    vocab_files_names = {"vocab_file": "spiece.model"}
-    model_input_names = ["input_ids", "token_type_ids", "attention_mask"]
+    vocab_files_names: ClassVar[dict] = {"vocab_file": "spiece.model"}
+    model_input_names: ClassVar[list] = ["input_ids", "token_type_ids", "attention_mask"]
 
     def __init__(
         self,
@@ -330,18 +329,6 @@ def _check_text(text, index):
 
 def _load_sentencepiece(vocab_file, sp_model_kwargs):
     """A SentencePieceProcessor from a path or serialized bytes; errors name the file."""
-    processor = spm.SentencePieceProcessor(**sp_model_kwargs)
-    if isinstance(vocab_file, (bytes, bytearray)):
-        try:
-            processor.load_from_serialized_proto(bytes(vocab_file))
-        except Exception as error:
-            raise ValueError(f"The SentencePiece model bytes are not a valid model: {error}") from error
-        return processor
-    path = os.fspath(vocab_file)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"SentencePiece model file not found: '{path}'")
-    try:
-        processor.load(path)
-    except Exception as error:
-        raise ValueError(f"'{path}' is not a valid SentencePiece model: {error}") from error
-    return processor
+    from albert_keras.tokenization.files import load_sentencepiece
+
+    return load_sentencepiece(vocab_file, **sp_model_kwargs)[0]

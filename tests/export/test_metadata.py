@@ -15,7 +15,7 @@ def _check_common(meta, spiece_path):
     # The tokenizer: input_process_units[0] = SentencePieceTokenizerOptions(spiece.model).
     unit = meta["input_process_units"][0]
     assert unit["type"] == metadata.SENTENCE_PIECE_OPTIONS
-    assert unit["sentencepiece_model"][0]["name"] == "spiece.model"
+    assert unit["sentencepiece_model"][0]["name"] == metadata.TASK_LIBRARY_SPIECE_FILE
     with open(spiece_path, "rb") as handle:
         assert meta["files"]["spiece.model"] == handle.read()
 

@@ -6,7 +6,8 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("module", ["tokenizer", "special_tokens", "graph_tokenizer"])
+@pytest.mark.parametrize("module", ["tokenizer", "special_tokens", "graph_tokenizer",
+                                    "task_library_spiece"])
 def test_docstring_examples_run(module):
     mod = importlib.import_module(f"albert_keras.tokenization.{module}")
     result = doctest.testmod(mod)

@@ -225,8 +225,11 @@ def test_bad_inputs_raise_clear_errors(spiece_lower, tmp_path):
         AlbertTokenizer(str(missing))
     corrupt = tmp_path / "corrupt.model"
     corrupt.write_bytes(b"this is not a sentencepiece model")
-    with pytest.raises(ValueError, match="corrupt.model"):
+    with pytest.raises(ValueError, match="corrupt.model.*not a valid SentencePiece") as raised:
         AlbertTokenizer(str(corrupt))
+    assert "INTERNAL" not in str(raised.value) and "ParseFromArray" not in str(raised.value)
+    with pytest.raises(ValueError, match="bytes.*not a valid SentencePiece"):
+        AlbertTokenizer(b"\x0a\x03abc")
     (tmp_path / "empty_folder").mkdir()
     with pytest.raises(FileNotFoundError, match="spiece.model"):
         AlbertTokenizer.from_pretrained(tmp_path / "empty_folder")
