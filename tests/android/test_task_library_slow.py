@@ -41,11 +41,12 @@ import subprocess
 
 import numpy as np
 import pytest
-from albert_keras.export import metadata
 
 from albert_keras import export, pipeline
+from albert_keras.export import metadata
 from albert_keras.shipped import shipped_path
 from albert_keras.tokenization import AlbertTokenizer
+from albert_keras.tokenization.task_library_spiece import task_library_model_proto
 from tests.android import task_library_reference as ref
 from tests.android.conftest import ANDROID_DEMO, ROOT, load_script
 
@@ -188,11 +189,14 @@ def test_metadata_as_the_task_library_parses_it(task, task_library, classifier_e
     # The tokenizer: input_process_units[0], SentencePiece, the model's own spiece.model packed.
     (unit,) = graph["input_process_units"]
     assert unit["options_type"] == "SentencePieceTokenizerOptions"
-    assert [f["name"] for f in unit["options"]["sentencePiece_model"]] == ["spiece.model"]
+    assert [f["name"] for f in unit["options"]["sentencePiece_model"]] == [
+        metadata.TASK_LIBRARY_SPIECE_FILE]
     with open(path, "rb") as handle:
         packed = metadata.read_metadata(handle.read())["files"]
     with open(os.path.join(model_dir, "spiece.model"), "rb") as handle:
-        assert packed["spiece.model"] == handle.read()
+        original = handle.read()
+    assert packed["spiece.model"] == original
+    assert packed[metadata.TASK_LIBRARY_SPIECE_FILE] == task_library_model_proto(original)
     outputs = graph["output_tensor_metadata"]
     if task == "text-classification":
         # Exactly one output, "probability", whose labels are the TENSOR_AXIS_LABELS file.
@@ -200,12 +204,13 @@ def test_metadata_as_the_task_library_parses_it(task, task_library, classifier_e
         assert outputs[0]["associated_files"] == [{
             "name": "labels.txt", "description": "Label names, one per line, in id order.",
             "type": "TENSOR_AXIS_LABELS"}]
-        assert shown["packed_files"] == ["labels.txt", "spiece.model"]
+        assert shown["packed_files"] == ["labels.txt", "spiece.model",
+                                         metadata.TASK_LIBRARY_SPIECE_FILE]
         assert packed["labels.txt"].decode().split("\n")[:2] == ["negative", "positive"]
     else:
         assert sorted(t["name"] for t in outputs) == ["end_logits", "start_logits"]
         assert all("associated_files" not in t for t in outputs)
-        assert shown["packed_files"] == ["spiece.model"]
+        assert shown["packed_files"] == ["spiece.model", metadata.TASK_LIBRARY_SPIECE_FILE]
 
 
 @pytest.mark.parametrize("mode", CLASSIFIER_MODES)
