@@ -13,6 +13,7 @@ CALIBRATION_SENTENCES = 64
 # OpenVINO's CPU plugin computes in bfloat16 by default where the CPU has AVX512_BF16 or AMX;
 # the fp32 peer must compute in fp32 (a bf16 OpenVINO row would be its own, labelled, peer).
 FP32 = {"INFERENCE_PRECISION_HINT": "f32"}
+BF16 = {"INFERENCE_PRECISION_HINT": "bf16"}
 
 
 def _calibration(model_folder):
@@ -57,8 +58,11 @@ def count_ops(xml):
     return counts
 
 
-def check(xml, model_folder, int8, max_logit_error=None):
-    """{"ok", "failures", figures}: int8 has FakeQuantize on every dense matmul; logits match."""
+def check(xml, model_folder, int8, max_logit_error=None, bf16=False):
+    """{"ok", "failures", figures}: int8 has FakeQuantize on every dense matmul; logits match.
+
+    `bf16`: compiled in bfloat16 and held to the int8 logit bound (bfloat16 keeps 8 bits).
+    """
     import json
 
     import openvino
@@ -74,7 +78,7 @@ def check(xml, model_folder, int8, max_logit_error=None):
     ids = rng.integers(5, config["vocab_size"], size=(4, 32)).astype(np.int64)
     mask = np.ones_like(ids)
     mask[1, 20:] = 0
-    compiled = openvino.Core().compile_model(str(xml), "CPU", FP32)
+    compiled = openvino.Core().compile_model(str(xml), "CPU", BF16 if bf16 else FP32)
     got = compiled({"input_ids": ids, "attention_mask": mask,
                     "token_type_ids": np.zeros_like(ids)})[0]
     model = transformers.AlbertForSequenceClassification.from_pretrained(model_folder).eval()
@@ -82,7 +86,7 @@ def check(xml, model_folder, int8, max_logit_error=None):
         want = model(input_ids=torch.from_numpy(ids),
                      attention_mask=torch.from_numpy(mask)).logits.numpy()
     error = float(np.abs(got - want).max())
-    limit = max_logit_error or (onnx_int8.MAX_LOGIT_ERROR if int8 else 5e-3)
+    limit = max_logit_error or (onnx_int8.MAX_LOGIT_ERROR if int8 or bf16 else 5e-3)
     agree = onnx_int8.argmax_agreement(got, want, 2 * limit)
     failures = []
     if int8 and ops.get("FakeQuantize", 0) < expected:

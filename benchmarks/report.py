@@ -9,11 +9,9 @@ import os
 import numpy as np
 
 from benchmarks import workload
-from benchmarks.peers import is_ours, is_quantized
-
-
-def _precision(name):
-    return "int8" if is_quantized(name) else "fp32"
+from benchmarks.gemm import peaks as gemm_peaks
+from benchmarks.peers import is_ours
+from benchmarks.peers import precision as _precision
 
 
 def _rows(section_results):
@@ -33,11 +31,28 @@ def _ratio(rows, key, value, lower_is_better=True):
                                       else row[value] / best)
 
 
+def _versus_precisions(rows, key, value, lower_is_better=True):
+    """bf16 rows: `vs_fastest_fp32` / `vs_fastest_int8`, to the fastest row (any library,
+    ours included) of that precision at the same shape; > 1 means the bf16 row is faster."""
+    for row in rows:
+        if row["precision"] != "bf16" or not row.get(value):
+            continue
+        for other in ("fp32", "int8"):
+            found = [r[value] for r in rows if r["precision"] == other and r[key] == row[key]
+                     and r.get(value)]
+            if found:
+                best = min(found) if lower_is_better else max(found)
+                row[f"vs_fastest_{other}"] = (best / row[value] if lower_is_better
+                                              else row[value] / best)
+
+
 def summarize(results, workdir):
     sections = results["sections"]
     summary = {}
-    peak = max((r["gflops"] for r in results.get("matmul", [])), default=None)
+    limits = gemm_peaks(results.get("matmul", []))  # {precision: GFLOP/s (int8: GOP/s)}
+    peak = limits.get("fp32")
     summary["matmul_peak_gflops"] = peak
+    summary["gemm_peaks"] = limits
     if "dense" in sections:
         reference = _logits(workdir, "transformers eager")
         rows = []
@@ -46,16 +61,19 @@ def summarize(results, workdir):
                 continue
             flops = workload.forward_flops(results["config"], row["batch"], row["seq"])
             gflops = flops / (row["median_ms"] / 1000) / 1e9
-            entry = {"peer": peer, "precision": _precision(peer), "shape": f"{row['batch']}x{row['seq']}",
+            precision = _precision(peer)
+            entry = {"peer": peer, "precision": precision,
+                     "shape": f"{row['batch']}x{row['seq']}",
                      "median_ms": row["median_ms"], "gflops": gflops,
-                     "of_peak": gflops / peak if peak else None}
+                     "of_peak": gflops / limits[precision] if limits.get(precision) else None}
             logits = _logits(workdir, peer)
             if reference is not None and logits is not None:
                 entry["cosine_to_transformers"] = _cosine(logits, reference)
-                if not is_quantized(peer) and "TFLite" not in peer:
+                if _precision(peer) == "fp32" and "TFLite" not in peer:
                     entry["max_abs_diff_to_transformers"] = float(np.abs(logits - reference).max())
             rows.append(entry)
         _ratio(rows, "shape", "median_ms")
+        _versus_precisions(rows, "shape", "median_ms")
         summary["dense"] = rows
     if "text" in sections:
         rows = []
@@ -70,6 +88,7 @@ def summarize(results, workdir):
                     np.array(row["labels"]) == np.array(gold)))
             rows.append(entry)
         _ratio(rows, "batch", "sentences_per_s", lower_is_better=False)
+        _versus_precisions(rows, "batch", "sentences_per_s", lower_is_better=False)
         lengths = results.get("text_lengths")
         if peak and lengths:
             # fp32 arithmetic limit: every sentence at its own length, nothing padded,
@@ -79,9 +98,14 @@ def summarize(results, workdir):
             summary["text_limit"] = {"sentences": len(lengths), "tokens": int(sum(lengths)),
                                      "mean_tokens": float(np.mean(lengths)),
                                      "fp32_limit_sentences_per_s": len(lengths) / seconds}
+            limit_per_s = {p: summary["text_limit"]["fp32_limit_sentences_per_s"] * g / peak
+                           for p, g in limits.items()}
+            summary["text_limit"]["limit_sentences_per_s"] = limit_per_s
             for row in rows:
                 row["of_fp32_limit"] = (row["sentences_per_s"]
                                         / summary["text_limit"]["fp32_limit_sentences_per_s"])
+                if limit_per_s.get(row["precision"]):
+                    row["of_limit"] = row["sentences_per_s"] / limit_per_s[row["precision"]]
         summary["text"] = rows
     if "train" in sections:
         rows = [{"peer": peer, "precision": "fp32", "batch": row["batch"], "step_s": row["step_s"]}
@@ -130,6 +154,13 @@ def _num(key, spec):
     return lambda r: "-" if r.get(key) is None else format(r[key], spec)
 
 
+def _versus(row):
+    if "vs_fastest_fp32" not in row and "vs_fastest_int8" not in row:
+        return "-"
+    return " / ".join("-" if row.get(k) is None else f"{row[k]:.2f}"
+                      for k in ("vs_fastest_fp32", "vs_fastest_int8"))
+
+
 def tables(results):
     summary = results["summary"]
     out = [(f"albert-keras benchmark suite: {results['preset']} shape, "
@@ -146,9 +177,16 @@ def tables(results):
                 out.append(f"REFUSED ({section}) {name}, not timed: "
                            + "; ".join(result["refused"]["failures"]))
     if summary.get("matmul_peak_gflops"):
-        peaks = ", ".join(f"{r['library']} {r['gflops']:.0f}" for r in results["matmul"])
-        out.append(f"matmul 4096x4096 float32 GFLOP/s: {peaks} (peak "
-                   f"{summary['matmul_peak_gflops']:.0f})")
+        for name in ("fp32", "bf16", "int8"):
+            rows = [r for r in results["matmul"] if r.get("precision", "fp32") == name]
+            if not rows:
+                continue
+            unit = "GOP/s" if name == "int8" else "GFLOP/s"
+            listed = ", ".join(f"{r['library']} {r['gflops']:.0f}" if r.get("gflops") else
+                               f"{r['library']} failed ({r.get('error', '?')[:60]})" for r in rows)
+            peak = summary.get("gemm_peaks", {}).get(name)
+            out.append(f"GEMM {name} {rows[0].get('shape', '4096x4096x4096')} {unit}: {listed}"
+                       + (f" (peak {peak:.0f})" if peak else ""))
     ratio = ("vs fastest peer", _num("vs_fastest_peer", ".2f"))
     peer = ("library", lambda r: r["peer"])
     if summary.get("dense"):
@@ -159,6 +197,7 @@ def tables(results):
             ("shape", lambda r: r["shape"]), peer, ("prec", lambda r: r["precision"]),
             ("ms", _num("median_ms", ".1f")), ("GFLOP/s", _num("gflops", ".0f")),
             ("of peak", _num("of_peak", ".0%")), ratio,
+            ("bf16 vs fp32 / int8", _versus),
             ("cos to transformers", _num("cosine_to_transformers", ".6f")),
             ("max |diff|", _num("max_abs_diff_to_transformers", ".1e"))]))
     if summary.get("text"):
@@ -167,6 +206,7 @@ def tables(results):
             peer, ("prec", lambda r: r["precision"]), ("batch", lambda r: str(r["batch"])),
             ("sentences/s", _num("sentences_per_s", ".1f")), ratio,
             ("of fp32 limit", _num("of_fp32_limit", ".0%")),
+            ("of own limit", _num("of_limit", ".0%")), ("bf16 vs fp32 / int8", _versus),
             ("warm-up s", _num("warmup_s", ".1f")),
             ("labels = transformers", _num("label_agreement_to_transformers", ".3f"))]))
     limit = summary.get("text_limit")
@@ -192,8 +232,10 @@ def tables(results):
             ("cosine to Keras", _num("cosine", ".6f")), ("1 thread ms", _num("ms_1_threads", ".1f")),
             ("2 threads ms", _num("ms_2_threads", ".1f")),
             ("failures", lambda r: "; ".join(r.get("failures") or []) or "-")]))
-    out.append("\nRatios: to the fastest peer (not albert-keras) of the same precision; "
-               "> 1 means albert-keras is faster / smaller.")
+    out.append("\nRatios: to the fastest peer (not albert-keras) of the same precision (fp32, "
+               "bf16, int8); > 1 means albert-keras is faster / smaller. 'of peak': of the GEMM "
+               "peak of the row's precision. 'bf16 vs fp32 / int8': a bf16 row against the "
+               "fastest fp32 and int8 rows, ours included.")
     return "\n".join(out)
 
 

@@ -5,8 +5,8 @@
 
 Sections (issue #11):
 1. `dense`: latency at batch 1 (seq 128 and 384) and throughput at batch 8 and 32
-   (seq 128) on token ids, with achieved GFLOP/s against the machine's matmul peak
-   measured in the same run; our TFLite rows run the fixed-length files batch 1 per call
+   (seq 128) on token ids, with achieved GFLOP/s against the machine's GEMM peak of
+   the row's precision (fp32, bf16 or int8; `benchmarks.gemm`) measured in the same run; our TFLite rows run the fixed-length files batch 1 per call
    (as the Task Library does) and, as `pipeline()` does, the any-length files with the
    whole batch in one call;
 2. `text`: SST-2 dev sentences to labels, each library the way its documentation
@@ -32,18 +32,19 @@ import time
 from benchmarks import machine, report, workload
 from benchmarks.peers import PEERS, is_ours
 
-DENSE = ["albert-keras XLA", "albert-keras", "albert-keras TFLite float32",
-         "albert-keras TFLite dynamic int8", "albert-keras TFLite int8",
+DENSE = ["albert-keras XLA", "albert-keras", "albert-keras bfloat16",
+         "albert-keras TFLite float32", "albert-keras TFLite dynamic int8", "albert-keras TFLite int8",
          "albert-keras pipeline TFLite float32", "albert-keras pipeline TFLite dynamic int8",
          "keras-hub XLA",
          "keras-hub", "transformers eager", "transformers torch.compile", "ONNX Runtime fp32",
-         "ONNX Runtime int8", "OpenVINO fp32", "OpenVINO int8"]
-TEXT = ["albert-keras pipeline Keras", "albert-keras pipeline SavedModel",
+         "ONNX Runtime int8", "OpenVINO fp32", "OpenVINO int8", "OpenVINO bf16"]
+TEXT = ["albert-keras pipeline Keras", "albert-keras pipeline Keras bfloat16",
+        "albert-keras pipeline SavedModel",
         "albert-keras pipeline TFLite float32", "albert-keras pipeline TFLite dynamic int8",
         "keras-hub XLA", "transformers eager", "ONNX Runtime fp32", "ONNX Runtime int8",
-        "OpenVINO fp32", "OpenVINO int8"]
+        "OpenVINO fp32", "OpenVINO int8", "OpenVINO bf16"]
 TRAIN = ["albert-keras XLA", "albert-keras", "keras-hub XLA", "transformers eager"]
-MEMORY = ["albert-keras XLA", "albert-keras TFLite float32", "albert-keras TFLite dynamic int8",
+MEMORY = ["albert-keras XLA", "albert-keras bfloat16", "albert-keras TFLite float32", "albert-keras TFLite dynamic int8",
           "albert-keras pipeline TFLite float32", "albert-keras pipeline TFLite dynamic int8",
           "keras-hub XLA", "transformers eager", "ONNX Runtime fp32", "ONNX Runtime int8"]
 SECTIONS = ("dense", "text", "train", "memory", "tflite")

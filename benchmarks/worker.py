@@ -127,26 +127,10 @@ def tflite(where, params):
 
 
 def matmul(params):
-    """Best float32 GFLOP/s of an n x n matmul in numpy, PyTorch and TensorFlow (XLA)."""
-    n = params["n"]
-    a = np.random.default_rng(0).random((n, n), dtype=np.float32)
-    rows = [{"library": "numpy", "fn": lambda: a @ a}]
-    import torch
+    """The fp32, bf16 and int8 GEMM limits of this machine (`benchmarks.gemm`)."""
+    from benchmarks import gemm
 
-    torch.set_num_threads(os.cpu_count())
-    t = torch.from_numpy(a)
-    rows.append({"library": "torch", "fn": lambda: t @ t})
-    import tensorflow as tf
-
-    x = tf.constant(a)
-    xla = tf.function(lambda m: tf.matmul(m, m), jit_compile=True)
-    rows.append({"library": "tensorflow XLA", "fn": lambda: xla(x).numpy()})
-    for row in rows:
-        fn = row.pop("fn")
-        fn()
-        best = min(median_seconds(fn, 1, warmup=0) for _ in range(params["repeats"]))
-        row["gflops"] = 2 * n**3 / best / 1e9
-    return rows
+    return gemm.measure(params["n"], params["repeats"])
 
 
 SECTIONS = {"dense": dense, "text": text, "train": train, "memory": memory}

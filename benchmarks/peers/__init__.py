@@ -17,10 +17,14 @@ import importlib
 PEERS = {
     "albert-keras XLA": ("albert_keras_peer", "AlbertKeras", {"jit_compile": True}),
     "albert-keras": ("albert_keras_peer", "AlbertKeras", {"jit_compile": False}),
+    "albert-keras bfloat16": ("albert_keras_peer", "AlbertKeras",
+                              {"jit_compile": False, "dtype": "bfloat16"}),
     "albert-keras TFLite float32": ("albert_keras_peer", "AlbertTFLite", {"mode": "float32"}),
     "albert-keras TFLite dynamic int8": ("albert_keras_peer", "AlbertTFLite", {"mode": "dynamic"}),
     "albert-keras TFLite int8": ("albert_keras_peer", "AlbertTFLite", {"mode": "int8"}),
     "albert-keras pipeline Keras": ("albert_keras_peer", "AlbertPipeline", {"runtime": "keras"}),
+    "albert-keras pipeline Keras bfloat16": ("albert_keras_peer", "AlbertPipeline",
+                                             {"runtime": "keras", "dtype": "bfloat16"}),
     "albert-keras pipeline SavedModel": ("albert_keras_peer", "AlbertPipeline",
                                          {"runtime": "saved_model"}),
     "albert-keras pipeline TFLite float32": ("albert_keras_peer", "AlbertPipeline",
@@ -35,6 +39,7 @@ PEERS = {
     "ONNX Runtime int8": ("onnxruntime_peer", "OnnxRuntime", {"int8": True}),
     "OpenVINO fp32": ("openvino_peer", "OpenVino", {"int8": False}),
     "OpenVINO int8": ("openvino_peer", "OpenVino", {"int8": True}),
+    "OpenVINO bf16": ("openvino_peer", "OpenVino", {"int8": False, "bf16": True}),
 }
 
 QUANTIZED = ("albert-keras TFLite dynamic int8", "albert-keras TFLite int8",
@@ -46,8 +51,17 @@ def is_ours(name):
     return name.startswith("albert-keras")
 
 
+BFLOAT16 = ("albert-keras bfloat16", "albert-keras pipeline Keras bfloat16", "OpenVINO bf16")
+PRECISIONS = ("fp32", "bf16", "int8")
+
+
 def is_quantized(name):
     return name in QUANTIZED
+
+
+def precision(name):
+    """"int8", "bf16" or "fp32": the arithmetic a row is compared (and its peak) within."""
+    return "int8" if name in QUANTIZED else "bf16" if name in BFLOAT16 else "fp32"
 
 
 def make(name):

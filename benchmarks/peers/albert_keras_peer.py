@@ -13,20 +13,28 @@ def _label_ids(results, id2label):
 
 
 class AlbertKeras:
-    """`AlbertForSequenceClassification.from_pretrained` called in a `tf.function`."""
+    """`AlbertForSequenceClassification.from_pretrained` called in a `tf.function`.
 
-    def __init__(self, jit_compile):
+    With `dtype="bfloat16"`, the bfloat16 twin `pipeline(..., dtype="bfloat16")` runs
+    (`albert_keras.pipelines.runtimes.with_dtype`).
+    """
+
+    def __init__(self, jit_compile, dtype="float32"):
         self.jit_compile = jit_compile
+        self.dtype = dtype
 
     def load(self, where):
         import tensorflow as tf
 
         from albert_keras import AlbertForSequenceClassification
+        from albert_keras.pipelines.runtimes import with_dtype
 
-        self.model = model = AlbertForSequenceClassification.from_pretrained(where["model"])
+        self.model = model = with_dtype(
+            AlbertForSequenceClassification.from_pretrained(where["model"]), self.dtype)
         self._forward = tf.function(
-            lambda ids, mask: model(ids, attention_mask=mask, token_type_ids=tf.zeros_like(ids),
-                                    ).logits, jit_compile=self.jit_compile)
+            lambda ids, mask: tf.cast(model(ids, attention_mask=mask,
+                                            token_type_ids=tf.zeros_like(ids)).logits,
+                                      tf.float32), jit_compile=self.jit_compile)
 
     def forward(self, input_ids, attention_mask):
         return self._forward(input_ids, attention_mask).numpy()
@@ -109,8 +117,9 @@ class AlbertTFLite:
 class AlbertPipeline:
     """`albert_keras.pipeline("text-classification", model=...)` on one runtime."""
 
-    def __init__(self, runtime):
+    def __init__(self, runtime, dtype="float32"):
         self.runtime = runtime
+        self.dtype = dtype
 
     def load(self, where):
         import albert_keras
@@ -123,7 +132,8 @@ class AlbertPipeline:
                   / "albert-text-classification-dynamic-any-length.tflite",
                   }[self.runtime]
         self._make = lambda batch_size: albert_keras.pipeline(
-            "text-classification", model=str(source), batch_size=batch_size)
+            "text-classification", model=str(source), batch_size=batch_size,
+            **({"dtype": self.dtype} if self.dtype != "float32" else {}))
         self._pipelines = {}
         self._pipeline(8)  # the model is read here, so "after load" memory includes it
 

@@ -6,22 +6,29 @@ from benchmarks.peers.onnxruntime_peer import OnnxRuntime
 
 
 class OpenVino(OnnxRuntime):
-    """A model compiled for "CPU" in fp32 (OpenVINO's bf16 default turned off); raw text as the ONNX Runtime peer does it."""
+    """A model compiled for "CPU" in fp32 (OpenVINO's bf16 default turned off) or, with
+    `bf16`, in bfloat16 (its default on AVX512_BF16 / AMX CPUs); raw text as the ONNX
+    Runtime peer does it."""
+
+    def __init__(self, int8, bf16=False):
+        super().__init__(int8)
+        self.bf16 = bf16
 
     def build_check(self, where):
         """`benchmarks.openvino_build.check`: run before any timing, fp32 and int8 alike."""
         from benchmarks import openvino_build
 
         return openvino_build.check(where["openvino_int8" if self.int8 else "openvino_fp32"],
-                                    where["model"], self.int8)
+                                    where["model"], self.int8, bf16=self.bf16)
 
     def load(self, where):
         import openvino
 
-        from benchmarks.openvino_build import FP32
+        from benchmarks.openvino_build import BF16, FP32
 
         path = where["openvino_int8" if self.int8 else "openvino_fp32"]
-        self.compiled = openvino.Core().compile_model(str(path), "CPU", FP32)
+        self.compiled = openvino.Core().compile_model(str(path), "CPU",
+                                                      BF16 if self.bf16 else FP32)
         self.folder = str(where["model"])
 
     def forward(self, input_ids, attention_mask):
