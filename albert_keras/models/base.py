@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 
 import keras
-import tensorflow as tf
 from keras import ops
 
 from albert_keras.config import AlbertConfig, as_config  # noqa: F401 (as_config: its old home)
@@ -13,6 +12,15 @@ from albert_keras.weights import hf
 
 FEATURE_NAMES = ("input_ids", "attention_mask", "token_type_ids", "position_ids", "head_mask",
                  "inputs_embeds")
+
+
+def _replicas_in_sync():
+    """The replicas of the current `tf.distribute` strategy (1 on the other backends)."""
+    if keras.backend.backend() != "tensorflow":
+        return 1
+    import tensorflow as tf  # the TensorFlow backend only
+
+    return tf.distribute.get_strategy().num_replicas_in_sync
 
 
 class AlbertPreTrainedModel(TFModelAPI, keras.Model):
@@ -141,7 +149,7 @@ class AlbertPreTrainedModel(TFModelAPI, keras.Model):
             loss = self._loss(labels, y_pred)
             # As Keras does for compiled losses: each replica's gradient is summed across
             # replicas, so its loss is divided by their number.
-            replicas = tf.distribute.get_strategy().num_replicas_in_sync
+            replicas = _replicas_in_sync()
             if replicas > 1:
                 loss = loss / replicas
         elif isinstance(y_pred, dict) and "loss" in y_pred:

@@ -1,9 +1,11 @@
 """The token features checked at the model boundary: shapes, ids in range, a 0/1 mask; eagerly in
-numpy, in a traced graph by asserts, and under XLA by NaN outputs for the invalid examples."""
+numpy, in a traced TensorFlow graph by asserts, and where a compiler drops asserts (XLA, JAX's
+jit) by NaN outputs for the invalid examples. Backend-neutral: TensorFlow is imported only on
+the TensorFlow backend."""
 
 import keras
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
 from albert_keras.config import check_id_range, check_mask_values
 
@@ -27,6 +29,8 @@ def check_features(features, config, values=True):
       raised, so `valid` is a (batch,) bool tensor instead: the caller sets every float
       output of an invalid example to NaN (`poison_invalid`), visibly wrong rather than
       a plausible answer from clamped ids. A shape mismatch poisons the whole batch.
+      The same on JAX under `jit` (traced values cannot raise) and on torch under
+      `torch.compile`.
 
     Args:
         features: dict of the call's features (`input_ids`, `attention_mask`, ...).
@@ -57,14 +61,22 @@ def check_features(features, config, values=True):
     if any(keras.backend.is_keras_tensor(v) for v in features.values() if v is not None):
         return features, None  # symbolic (functional API): no values yet
     checks = _value_checks(features, config) if values else []
-    if tf.executing_eagerly():
-        for key, what, limit, field in checks:
-            if limit is None:
-                check_mask_values(np.asarray(features[key]), key)
-            else:
-                check_id_range(np.asarray(features[key]), what, limit, field, key)
-        return features, None
-    return _check_in_graph(features, name, checks, config.max_position_embeddings)
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf  # the TensorFlow backend only
+
+        if not tf.executing_eagerly():
+            from albert_keras.models.graph_feature_checks import check_in_graph
+
+            return check_in_graph(features, name, checks, config.max_position_embeddings)
+    elif _traced(features.values()):
+        return features, _valid_examples(features, checks)
+    for key, what, limit, field in checks:
+        value = ops.convert_to_numpy(features[key])
+        if limit is None:
+            check_mask_values(value, key)
+        else:
+            check_id_range(value, what, limit, field, key)
+    return features, None
 
 
 def check_static_shape(key, got, name, want):
@@ -84,11 +96,44 @@ def poison_invalid(outputs, valid):
     def poison(value):
         if isinstance(value, (tuple, list)):
             return type(value)(poison(v) for v in value)
-        if value is None or not value.dtype.is_floating:
+        if value is None or "float" not in keras.backend.standardize_dtype(value.dtype):
             return value
-        keep = tf.reshape(valid, [-1] + [1] * (len(value.shape) - 1))
-        return tf.where(keep, value, tf.constant(float("nan"), value.dtype))
+        keep = ops.reshape(valid, (-1,) + (1,) * (len(value.shape) - 1))
+        return ops.where(keep, value, ops.full_like(value, float("nan")))
     return {k: poison(v) for k, v in outputs.items()}
+
+
+def _traced(values):
+    """True when a value is being traced by JAX's jit or torch.compile (it cannot raise)."""
+    backend = keras.backend.backend()
+    if backend == "jax":
+        from jax.core import Tracer
+
+        return any(isinstance(v, Tracer) for v in values)
+    if backend == "torch":
+        import torch
+
+        return torch.compiler.is_compiling()
+    return False
+
+
+def _valid_examples(features, checks):
+    """(batch,) bool: True where an example's values pass every check (keras.ops)."""
+    valid = None
+    for key, _, limit, _ in checks:
+        value = features[key]
+        if keras.backend.standardize_dtype(value.dtype) == "bool":
+            continue
+        if limit is None:
+            bad = ops.logical_and(ops.not_equal(value, 0), ops.not_equal(value, 1))
+        else:
+            bad = ops.logical_or(ops.less(value, 0), ops.greater_equal(value, limit))
+        per_example = ops.any(ops.reshape(bad, (ops.shape(bad)[0], -1)), axis=1)
+        if key == "position_ids":  # (1, seq) belongs to every example
+            per_example = ops.any(per_example)
+        ok = ops.logical_not(per_example)
+        valid = ok if valid is None else ops.logical_and(valid, ok)
+    return valid
 
 
 def _check_dtypes(features):
@@ -115,102 +160,3 @@ def _value_checks(features, config):
     return [c for c in checks if features[c[0]] is not None]
 
 
-def _in_xla():
-    """True while tracing a function XLA compiles.
-
-    TensorFlow has no public way to ask. It matters because XLA compiles Assert to a
-    no-op (tensorflow/compiler/tf2xla/kernels/assert_op.cc) and cannot compile the
-    string ops that build the messages.
-    """
-    from tensorflow.python.ops import control_flow_util
-
-    return control_flow_util.GraphOrParentsInXlaContext(tf.compat.v1.get_default_graph())
-
-
-def _check_in_graph(features, name, checks, max_positions):
-    """Shape and value checks as graph ops: asserts, or under XLA a per-example validity."""
-    want = tf.shape(features[name])
-    want = want[:-1] if name == "inputs_embeds" else want
-    xla = _in_xla()
-    batch_ok = tf.less_equal(want[-1], max_positions)  # a scalar for the whole batch
-    asserts = [] if xla else [_assert(batch_ok, lambda: tf.strings.join(
-        ["sequence length ", tf.strings.as_string(want[-1]),
-         f" > max_position_embeddings {max_positions}; truncate the input"]))]
-    for key in SHAPED_LIKE_IDS:
-        if features[key] is None:
-            continue
-        got = tf.shape(features[key])
-        same = tf.equal(got, want)
-        if key == "position_ids":  # (1, seq) broadcasts over the batch
-            same = same | tf.concat([tf.equal(got[:-1], 1), [False]], 0)
-        ok = tf.reduce_all(same)
-        batch_ok = batch_ok & ok
-        if not xla:
-            asserts.append(_assert(ok, lambda got=got, key=key: tf.strings.join(
-                [f"{key} shape ", _as_list(got), f" != {name} shape ", _as_list(want)])))
-    valid = tf.fill(tf.shape(features[name])[:1], True)  # (batch,)
-    with tf.control_dependencies(asserts):  # shapes first: the value messages index by them
-        for key, what, limit, field in checks:
-            value = tf.convert_to_tensor(features[key])
-            if value.dtype == tf.bool:
-                continue
-            if limit is None:
-                bad = tf.not_equal(value, 0) & tf.not_equal(value, 1)
-                message = _mask_message(value, bad, key)
-            else:
-                bad = value < 0
-                if limit <= value.dtype.max:
-                    bad = bad | (value >= limit)
-                message = _range_message(value, bad, what, limit, field, key)
-            if xla:
-                per_example = tf.reduce_any(tf.reshape(bad, [tf.shape(bad)[0], -1]), axis=1)
-                # position_ids of (1, seq) belong to every example
-                valid = valid & tf.logical_not(per_example if key != "position_ids"
-                                               else tf.reduce_any(per_example))
-            else:
-                asserts.append(_assert(tf.logical_not(tf.reduce_any(bad)), message))
-    if xla:
-        return features, valid & batch_ok
-    with tf.control_dependencies(asserts):
-        features = {k: (v if v is None else tf.identity(v)) for k, v in features.items()}
-    return features, None
-
-
-def _assert(ok, message):
-    """tf.debugging.Assert whose message is built only when the check fails."""
-    text = tf.cond(ok, lambda: tf.constant(""), message)
-    return tf.debugging.Assert(ok, [text])
-
-
-def _as_list(vector):
-    """An int vector as the string "[2, 7]"."""
-    return tf.strings.join(["[", tf.strings.reduce_join(tf.strings.as_string(vector),
-                                                        separator=", "), "]"])
-
-
-def _first_bad(bad):
-    """The first True position of `bad`, and it as the string "0, 5"."""
-    index = tf.where(bad)[0]
-    return index, tf.strings.reduce_join(tf.strings.as_string(index), separator=", ")
-
-
-def _range_message(values, bad, what, limit, field, key):
-    """Builds `token id 99 >= vocab_size 99 (input_ids[0, 5])` for the first bad id."""
-    def message():
-        index, text = _first_bad(bad)
-        value = tf.gather_nd(values, index)
-        relation = tf.where(value >= 0, f" >= {field} {limit} (", " < 0 (")
-        return tf.strings.join([f"{what} ", tf.strings.as_string(value), relation,
-                                f"{key}[", text, "])"])
-    return message
-
-
-def _mask_message(mask, bad, key):
-    """Builds `attention_mask values must be 0 or 1, got -1 (attention_mask[1, 3])`."""
-    def message():
-        index, text = _first_bad(bad)
-        value = tf.cast(tf.gather_nd(mask, index), tf.float64)
-        return tf.strings.join([f"{key} values must be 0 or 1, got ",
-                                tf.strings.as_string(value, shortest=True),
-                                f" ({key}[", text, "])"])
-    return message
