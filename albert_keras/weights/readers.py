@@ -56,28 +56,41 @@ def _is_count(value):
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+class _Refused:
+    """Stands for a tensor whose layout was refused; the state dict check names its key."""
+
+    def __init__(self, reason):
+        self.reason = reason
+
+
 def _rebuild_tensor(storage, offset, size, stride, *unused):
     """numpy twin of torch._utils._rebuild_tensor_v2: a strided view of the storage, copied.
 
     Offset, size and stride come from the file, so they are checked against the
     storage first: every element the view reads lies inside it, and a tensor has no
-    more elements than its storage (no stride-0 expansion into a huge array).
+    more elements than its storage (no stride-0 expansion into a huge array). A
+    refused layout makes no view: it becomes a `_Refused`, reported with its key.
     """
-    size, stride = tuple(size), tuple(stride)
+    try:
+        size, stride = tuple(size), tuple(stride)
+    except TypeError:
+        return _Refused(f"has an invalid layout (size {size!r}, stride {stride!r})")
     if not isinstance(storage, np.ndarray) or storage.ndim != 1:
-        raise CheckpointError(f"a tensor's storage is {type(storage).__name__}, not a storage")
+        return _Refused(f"has a storage of type {type(storage).__name__}, not a storage")
     if not (_is_count(offset) and all(map(_is_count, size)) and all(map(_is_count, stride))
             and len(size) == len(stride)):
-        raise CheckpointError(f"a tensor has an invalid layout (offset {offset!r}, size "
-                              f"{size!r}, stride {stride!r})")
+        return _Refused(f"has an invalid layout (offset {offset!r}, size {size!r}, stride "
+                        f"{stride!r})")
     numel = int(np.prod(size, dtype=object)) if size else 1
     if numel == 0:
         return np.zeros(size, storage.dtype)
     last = offset + sum((n - 1) * s for n, s in zip(size, stride))
-    if last >= len(storage) or numel > len(storage):
-        raise CheckpointError(f"a tensor of shape {list(size)} (offset {offset}, stride "
-                              f"{list(stride)}) reaches past its storage of {len(storage)} "
-                              "elements")
+    if last >= len(storage):
+        return _Refused(f"of shape {list(size)} (offset {offset}, stride {list(stride)}) "
+                        f"reaches past its storage of {len(storage)} elements")
+    if numel > len(storage):
+        return _Refused(f"of shape {list(size)} (stride {list(stride)}) has {numel} elements, "
+                        f"more than the {len(storage)} of its storage")
     if not size:
         return storage[offset:offset + 1].reshape(()).copy()
     itemsize = storage.dtype.itemsize
@@ -253,6 +266,8 @@ def _as_state_dict(state, path):
     if not isinstance(state, dict):
         raise CheckpointError(f"{path} does not hold a state dict")
     for key, value in state.items():
+        if isinstance(value, _Refused):
+            raise CheckpointError(f"{path}: tensor {key!r} {value.reason}")
         if not isinstance(key, str) or not isinstance(value, np.ndarray):
             raise CheckpointError(f"{path}: entry {key!r} is {type(value).__name__}, not a "
                                   "tensor")
