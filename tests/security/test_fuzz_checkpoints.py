@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from safetensors.numpy import save_file
 
-from albert_keras.checkpoints.readers import CheckpointError, read_tensors
+from albert_keras.checkpoints.readers import CheckpointError, read_tensors, read_torch_bin
 from albert_keras.config import AlbertConfig, ConfigFileError
 from tests.conftest import TINY
+from tests.security.test_checkpoint_files import _zip_bin
 
 
 def _torch_bytes(zip_format):
@@ -128,10 +129,54 @@ def _fuzzed(examples):
         assert set(weight_map) <= set(tensors)
         assert set(weight_map.values()) <= {"model.safetensors", "./model.safetensors"}
 
-    return anywhere, in_the_header, config_fields, shard_index
+    @settings(max_examples=examples, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(layout=LAYOUTS, numel=st.integers(-1, 9), stored=st.integers(0, 9))
+    def bin_layout(tmp_path, layout, numel, stored):
+        # Field by field: a tensor record's offset, size and stride, its storage's element
+        # count, and the floats stored. torch itself is the judge of what is valid.
+        offset, size, stride = layout
+        path = _zip_bin(tmp_path / "layout.bin", offset, size, stride, numel=numel,
+                        data_bytes=np.arange(stored, dtype=np.float32).tobytes())
+        try:
+            expected = torch.load(path, weights_only=True)["weight"]
+        except Exception:  # noqa: BLE001 (torch refuses it: so must we)
+            expected = None
+        try:
+            got = read_torch_bin(path)["weight"]
+        except CheckpointError as error:
+            assert path in str(error), error
+            if expected is not None and expected.numel() == 0:  # torch checks no layout
+                assert "has an invalid layout" in str(error), error
+                assert len(size) != len(stride) or min(stride + (offset,)) < 0
+            elif expected is not None:  # torch expands it (stride 0 or overlapping rows)
+                assert "more than the" in str(error) and "of its storage" in str(error), error
+                assert expected.numel() > stored
+            return
+        assert expected is not None, (layout, numel, stored)
+        np.testing.assert_array_equal(got, expected.numpy())
+        assert got.shape == tuple(expected.shape) and got.dtype == np.float32
+
+    return anywhere, in_the_header, config_fields, shard_index, bin_layout
 
 
-PROPERTIES = ("anywhere", "in_the_header", "config_fields", "shard_index")
+def _layouts():
+    """(offset, size, stride): mostly of equal ranks and small, some far out or negative."""
+    count = st.integers(0, 5) | st.sampled_from([10**6, 2**40])
+    step = st.integers(-1, 6) | st.sampled_from([0, 2**40])
+
+    @st.composite
+    def layout(draw):
+        rank = draw(st.integers(0, 3))
+        other = draw(st.integers(0, 3)) if draw(st.integers(0, 9)) == 0 else rank
+        offset = draw(st.integers(-1, 6) | st.sampled_from([2**40]))
+        return (offset, tuple(draw(st.lists(count, min_size=rank, max_size=rank))),
+                tuple(draw(st.lists(step, min_size=other, max_size=other))))
+    return layout()
+
+
+LAYOUTS = _layouts()
+PROPERTIES = ("anywhere", "in_the_header", "config_fields", "shard_index", "bin_layout")
 
 
 @pytest.mark.parametrize("prop", PROPERTIES)
