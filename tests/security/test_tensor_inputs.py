@@ -132,3 +132,19 @@ def test_tokens_signature_refuses_mismatched_features(tokens_signature):
     with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(
             f"token id {vocab} >= vocab_size {vocab} (input_ids[0, 4])")):
         tokens(input_ids=bad, attention_mask=ones, token_type_ids=zeros)
+
+
+def test_a_litert_file_run_directly_refuses_ids_out_of_range():
+    """Without the pipeline's checks, LiteRT's GATHER still refuses (README); masks pass."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    from albert_keras.shipped import litert_path
+
+    runner = Interpreter(model_path=str(litert_path("albert-tiny-en-sst2"))).get_signature_runner()
+    ones = np.ones([1, 7], np.int32)
+    feed = {"ids": IDS[1:].copy(), "mask": ones, "segment_ids": 0 * ones}
+    assert np.isfinite(runner(**feed)["probability"]).all()
+    for value in (10**6, -3):
+        feed["ids"][0, 3] = value
+        with pytest.raises(RuntimeError, match="gather index out of bounds"):
+            runner(**feed)
