@@ -77,7 +77,7 @@ MIN_RULE_AGREEMENT = {"float32": 1.0, "dynamic": 0.9}
 # only help by rewriting its logits: pushing the non-context ones down wins one, and loses the
 # [CLS] null score a pipeline on the file reads; raising the best span's two logits wins all 8);
 # on 6 the pipeline ranks spans otherwise (it widens them to words, adds equal answers' scores).
-MIN_PIPELINE_AGREEMENT = {"float32": 0.85, "dynamic": 0.55}  # float32: 0.887 with #26
+MIN_PIPELINE_AGREEMENT = {"float32": 0.85, "dynamic": 0.8}  # with #26: 0.887, 0.871 measured
 # F1 points the Task Library's answers may lose to our pipeline's on the same questions:
 # measured 17.2 (pipeline) against 15.8 (float32) and 16.5 (dynamic); one of the 124
 # questions is worth 0.8 points.
