@@ -48,7 +48,8 @@ _MODELS = ("AlbertForMaskedLM", "AlbertForMultipleChoice", "AlbertForPreTraining
            "AlbertForTokenClassification", "AlbertModel", "AlbertPreTrainedModel")
 _AUTO = ("AutoTokenizer", "TFAutoModel", "TFAutoModelForMaskedLM", "TFAutoModelForMultipleChoice",
          "TFAutoModelForPreTraining", "TFAutoModelForQuestionAnswering",
-         "TFAutoModelForSequenceClassification", "TFAutoModelForTokenClassification")
+         "TFAutoModelForSequenceClassification", "TFAutoModelForTextEncoding",
+         "TFAutoModelForTokenClassification", "TFAutoModelWithLMHead")
 _OUTPUTS = ("AlbertForPreTrainingOutput", "BaseModelOutputWithPooling", "MaskedLMOutput",
             "MultipleChoiceModelOutput", "QuestionAnsweringModelOutput",
             "SequenceClassifierOutput", "TokenClassifierOutput")
@@ -63,7 +64,8 @@ _SOURCES = {
     **{name: "albert_keras.models" for name in _MODELS},
     **{name: "albert_keras.auto" for name in _AUTO},
     **{name: "albert_keras.models.outputs" for name in _OUTPUTS},
-    "create_transformers_optimizer": "albert_keras.training.optimization",
+    **{name: "albert_keras.training.optimization" for name in (
+        "AdamWeightDecay", "WarmUp", "create_transformers_optimizer")},
 }
 # transformers' TF names for the same objects: TFAlbert* classes, TFAlbertMainLayer (the
 # backbone), the TF* output classes, and create_optimizer (transformers' signature).
@@ -141,6 +143,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "PRESETS",
+    "AdamWeightDecay",
     "AlbertConfig",
     "AlbertForMaskedLM",
     "AlbertForMultipleChoice",
@@ -175,7 +178,9 @@ __all__ = [
     "TFAutoModelForPreTraining",
     "TFAutoModelForQuestionAnswering",
     "TFAutoModelForSequenceClassification",
+    "TFAutoModelForTextEncoding",
     "TFAutoModelForTokenClassification",
+    "TFAutoModelWithLMHead",
     "TFBaseModelOutputWithPooling",
     "TFMaskedLMOutput",
     "TFMultipleChoiceModelOutput",
@@ -183,6 +188,7 @@ __all__ = [
     "TFSequenceClassifierOutput",
     "TFTokenClassifierOutput",
     "TokenClassifierOutput",
+    "WarmUp",
     "create_optimizer",
     "create_transformers_optimizer",
     "detect_format",

@@ -18,6 +18,8 @@ AUTO_MODELS = {
     "TFAutoModelForMultipleChoice": "AlbertForMultipleChoice",
     "TFAutoModelForTokenClassification": "AlbertForTokenClassification",
     "TFAutoModelForQuestionAnswering": "AlbertForQuestionAnswering",
+    "TFAutoModelForTextEncoding": "AlbertModel",
+    "TFAutoModelWithLMHead": "AlbertForMaskedLM",  # deprecated in transformers, still there
 }
 
 
@@ -81,6 +83,9 @@ TFAutoModelForTokenClassification = _auto_class(
     "TFAutoModelForTokenClassification", AUTO_MODELS["TFAutoModelForTokenClassification"])
 TFAutoModelForQuestionAnswering = _auto_class("TFAutoModelForQuestionAnswering",
                                               AUTO_MODELS["TFAutoModelForQuestionAnswering"])
+TFAutoModelForTextEncoding = _auto_class("TFAutoModelForTextEncoding",
+                                         AUTO_MODELS["TFAutoModelForTextEncoding"])
+TFAutoModelWithLMHead = _auto_class("TFAutoModelWithLMHead", AUTO_MODELS["TFAutoModelWithLMHead"])
 
 
 class AutoTokenizer:

@@ -5,6 +5,7 @@ twin on the same (random) weights.
 """
 
 import collections
+import pathlib
 
 import keras
 import numpy as np
@@ -73,6 +74,22 @@ def test_a_tokenizer_output_passed_positionally(hub):
     assert np.isfinite(model.evaluate(user_dict, labels, verbose=0))
 
 
+
+def test_transformers_own_batch_encoding_passed_positionally(hub):
+    import transformers
+
+    path, twin = hub("AlbertForSequenceClassification")
+    hf_tokenizer = transformers.AlbertTokenizer.from_pretrained(path)
+    model = albert_keras.TFAlbertForSequenceClassification.from_pretrained(path)
+    enc = hf_tokenizer(TEXTS, padding=True, return_tensors="tf")
+    assert isinstance(enc, transformers.BatchEncoding)
+    expected = _torch(twin, enc).logits.numpy()
+    np.testing.assert_allclose(model(enc).logits, expected, atol=ATOL)
+    np.testing.assert_allclose(model(enc)[0], expected, atol=ATOL)
+    np.testing.assert_allclose(model.predict(enc, verbose=0)["logits"], expected, atol=ATOL)
+    np.testing.assert_allclose(model.predict(hf_tokenizer(TEXTS, padding=True, return_tensors="np"),
+                                             verbose=0)["logits"], expected, atol=ATOL)
+
 # 2. Outputs index by position, over the fields that are set, in field order.
 def test_outputs_index_by_position_like_model_output(hub):
     path, _ = hub("AlbertForSequenceClassification")
@@ -113,6 +130,8 @@ def test_from_pretrained_config_overrides_take_effect(hub):
     model = albert_keras.TFAlbertForSequenceClassification.from_pretrained(
         path, output_hidden_states=True, output_attentions=True)
     out = model(enc)
+    assert len(out.attentions) == len(reference.attentions) == 8  # 4 layers x 2 inner
+    assert len(out.hidden_states) == len(reference.hidden_states) == 5
     for ours, theirs in zip(out.hidden_states + out.attentions,
                             reference.hidden_states + reference.attentions):
         np.testing.assert_allclose(ours, theirs, atol=ATOL)
@@ -120,6 +139,16 @@ def test_from_pretrained_config_overrides_take_effect(hub):
     assert plain(enc).hidden_states is None
     plain.config.output_hidden_states = True
     assert len(plain(enc).hidden_states) == TINY["num_hidden_layers"] + 1
+    assert plain(enc).attentions is None
+    plain.config.output_attentions = True
+    assert len(plain(enc).attentions) == len(reference.attentions)
+    for ours, theirs in zip(plain(enc).attentions, reference.attentions):
+        np.testing.assert_allclose(ours, theirs, atol=ATOL)
+    predicted = plain.predict(dict(enc), verbose=0)
+    assert len(predicted["attentions"]) == len(reference.attentions)
+    np.testing.assert_allclose(predicted["attentions"][-1], reference.attentions[-1], atol=ATOL)
+    np.testing.assert_allclose(predicted["hidden_states"][-1], reference.hidden_states[-1],
+                               atol=ATOL)
 
     backbone, _ = hub("AlbertModel")
     labels = {0: "neg", 1: "neutral", 2: "pos", 3: "mixed", 4: "n/a"}
@@ -224,6 +253,35 @@ def test_resize_token_embeddings_keeps_old_ids_and_the_tie(hub, tmp_path):
     model.fit(dict(enc), enc["input_ids"], epochs=1, verbose=0)  # trains at the new size
 
 
+
+@pytest.mark.parametrize("task", ["AlbertForMaskedLM", "AlbertForPreTraining"])
+def test_resize_token_embeddings_matches_transformers_pytorch_resize(hub, task):
+    """Grown then cut, as transformers' PyTorch `resize_token_embeddings` does it: kept rows
+    kept, decoder tied, decoder bias padded with zeros or cut, config.vocab_size updated."""
+    from tests.helpers.reference import make_batch
+
+    config = {"num_labels": 2} if task == "AlbertForPreTraining" else {}
+    path, _ = hub(task, **config)
+    import transformers
+
+    twin = getattr(transformers, task).from_pretrained(path).eval()
+    model = getattr(albert_keras, "TF" + task).from_pretrained(path)
+    vocab = model.config.vocab_size
+    features, _ = make_batch(task, dict(TINY, vocab_size=vocab - 5))
+    field = "logits" if task == "AlbertForMaskedLM" else "prediction_logits"
+    for size in (vocab + 7, vocab - 5):
+        twin.resize_token_embeddings(size, mean_resizing=False)
+        model.resize_token_embeddings(size)
+        assert model.config.vocab_size == twin.config.vocab_size == size
+        # New rows are random in both libraries: give ours transformers' rows.
+        model.set_input_embeddings(twin.get_input_embeddings().weight.detach().numpy())
+        np.testing.assert_array_equal(model.predictions.bias,
+                                      twin.predictions.bias.detach().numpy())
+        theirs = _torch(twin, features)[field].numpy()
+        ours = np.asarray(model(features)[field])
+        assert ours.shape == theirs.shape == (3, 9, size)
+        np.testing.assert_allclose(ours, theirs, atol=ATOL)
+
 # 8. transformers' names, importable from albert_keras.
 def test_transformers_names_are_importable(hub):
     for name in ("TFAlbertModel", "TFAlbertForPreTraining", "TFAlbertForMaskedLM",
@@ -242,6 +300,60 @@ def test_transformers_names_are_importable(hub):
     layer = albert_keras.TFAlbertMainLayer(albert_keras.AlbertConfig(**TINY), name="albert")
     assert layer(np.array([[2, 5, 3]])).pooler_output.shape == (1, TINY["hidden_size"])
 
+
+
+def _transformers_module_names(module):
+    """`__all__` and the classes of an installed transformers module, read from its source
+    (importing transformers' TF modules needs tf-keras, which Keras 3 users do not have)."""
+    import ast
+    import importlib.util
+
+    spec = importlib.util.find_spec(f"transformers.{module}")
+    tree = ast.parse(pathlib.Path(spec.origin).read_text(encoding="utf-8"))
+    exported, classes, imported = [], [], []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "__all__":
+            exported = [element.value for element in node.value.elts]
+        elif isinstance(node, ast.ClassDef):
+            classes.append(node.name)
+        elif isinstance(node, ast.ImportFrom) and node.module == "modeling_tf_outputs":
+            imported = [alias.name for alias in node.names]
+    return exported, classes, imported
+
+
+def test_every_name_transformers_tf_albert_exports_is_importable():
+    exported, classes, outputs = _transformers_module_names("models.albert.modeling_tf_albert")
+    assert "TFAlbertMainLayer" in exported and len(exported) == 9  # 4.57.1's __all__
+    # transformers' TFBaseModelOutput is returned only by its internal TFAlbertTransformer.
+    outputs = [name for name in outputs if name != "TFBaseModelOutput"]
+    assert len(outputs) == 6
+    for name in exported + [c for c in classes if c.endswith("Output")] + outputs:
+        assert name in albert_keras.__all__, name
+        assert getattr(albert_keras, name) is not None, name
+    for name in exported:
+        if name not in ("TFAlbertPreTrainedModel", "TFAlbertMainLayer"):
+            assert issubclass(getattr(albert_keras, name), albert_keras.TFAlbertPreTrainedModel)
+    _, classes, _ = _transformers_module_names("optimization_tf")
+    assert {"AdamWeightDecay", "WarmUp"} <= set(classes)
+    # GradientAccumulator (for custom TF training loops) is not ported: Keras 3 optimizers
+    # take `gradient_accumulation_steps`.
+    for name in [c for c in classes if c != "GradientAccumulator"] + ["create_optimizer"]:
+        assert name in albert_keras.__all__ and getattr(albert_keras, name) is not None, name
+
+
+def test_every_tf_auto_class_that_maps_albert_builds_our_class():
+    import transformers.models.auto.modeling_tf_auto as tf_auto
+
+    found = {}
+    for name in tf_auto.__all__:
+        mapping = getattr(getattr(tf_auto, name), "_model_mapping", None)
+        names = getattr(mapping, "_model_mapping", {})
+        if "albert" in names:
+            found[name] = names["albert"]
+    assert len(found) == 9  # 4.57.1: the 7 heads, TextEncoding and the deprecated WithLMHead
+    assert {name: "TF" + task for name, task in albert_keras.auto.AUTO_MODELS.items()} == found
+    for name in found:
+        assert name in albert_keras.__all__
 
 def _transformers_schedule(step, init_lr, total, warmup, min_lr_ratio, power):
     """transformers' create_optimizer schedule from its definition: linear WarmUp, then
@@ -265,6 +377,62 @@ def test_create_optimizer_matches_transformers_schedule(warmup, min_lr_ratio, po
         expected = _transformers_schedule(step, 3e-5, 100, warmup, min_lr_ratio, power)
         np.testing.assert_allclose(float(schedule(step)), expected, rtol=1e-5, atol=1e-12)
 
+
+
+def _torch_schedule(init_lr, total, warmup, lr_end, power):
+    """transformers' PyTorch polynomial-decay-with-warm-up schedule, as a rate per step."""
+    import torch
+    import transformers
+
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=init_lr)
+    schedule = transformers.get_polynomial_decay_schedule_with_warmup(
+        optimizer, warmup, total, lr_end=lr_end, power=power)
+    return lambda step: init_lr * schedule.lr_lambdas[0](step)
+
+
+@pytest.mark.parametrize("warmup, min_lr_ratio, power", [(10, 0.0, 1.0), (0, 0.1, 1.0),
+                                                         (7, 0.05, 2.0)])
+def test_create_optimizer_schedule_equals_transformers_pytorch_schedules(warmup, min_lr_ratio,
+                                                                         power):
+    import torch
+    import transformers
+
+    _, schedule = albert_keras.create_optimizer(3e-5, 100, warmup, min_lr_ratio=min_lr_ratio,
+                                                power=power)
+    theirs = _torch_schedule(3e-5, 100, warmup, 3e-5 * min_lr_ratio, power)
+    steps = (0, 1, 5, warmup, warmup + 1, 40, 99, 100, 150)
+    for step in steps:
+        np.testing.assert_allclose(float(schedule(step)), theirs(step), rtol=1e-5, atol=1e-12)
+    # transformers' TF WarmUp around a Keras PolynomialDecay, as its create_optimizer builds it.
+    decay = keras.optimizers.schedules.PolynomialDecay(3e-5, 100 - warmup, 3e-5 * min_lr_ratio,
+                                                       power=power)
+    warm_up = albert_keras.WarmUp(3e-5, decay, warmup) if warmup else decay
+    for step in steps:
+        np.testing.assert_allclose(float(warm_up(step)), theirs(step), rtol=1e-5, atol=1e-12)
+    if min_lr_ratio == 0.0 and power == 1.0:  # the linear schedule PyTorch scripts use
+        optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=3e-5)
+        linear = transformers.get_linear_schedule_with_warmup(optimizer, warmup, 100)
+        for step in steps[:-1]:
+            np.testing.assert_allclose(float(schedule(step)), 3e-5 * linear.lr_lambdas[0](step),
+                                       rtol=1e-5, atol=1e-12)
+
+
+def test_warm_up_power_and_adam_weight_decay_take_transformers_arguments():
+    decay = keras.optimizers.schedules.PolynomialDecay(1.0, 10, 0.0)
+    warm_up = albert_keras.WarmUp(initial_learning_rate=1.0, decay_schedule_fn=decay,
+                                  warmup_steps=4, power=2.0)
+    assert [float(warm_up(s)) for s in (1, 2, 4)] == [1 / 16, 1 / 4, 1.0]  # (step / 4) ** 2
+    again = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(warm_up))
+    assert float(again(2)) == 0.25 and float(again(9)) == float(decay(5))
+    variable = keras.Variable(np.ones(3, "float32"), name="kernel")
+    plain = albert_keras.AdamWeightDecay(learning_rate=0.1)  # weight_decay_rate defaults to 0
+    plain.apply_gradients([(np.zeros(3, "float32"), variable)])
+    np.testing.assert_array_equal(variable, np.ones(3))
+    decaying = albert_keras.AdamWeightDecay(learning_rate=0.1, weight_decay_rate=0.5,
+                                            exclude_from_weight_decay=["bias"])
+    assert decaying.weight_decay_rate == 0.5
+    decaying.apply_gradients([(np.zeros(3, "float32"), variable)])
+    np.testing.assert_allclose(variable, np.full(3, 1 - 0.1 * 0.5), rtol=1e-6)
 
 def test_create_optimizer_weight_decay_skips_layer_norm_and_bias():
     model = albert_keras.TFAlbertForSequenceClassification(albert_keras.AlbertConfig(**TINY))

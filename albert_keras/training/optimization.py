@@ -98,24 +98,81 @@ def create_optimizer(name, learning_rate, total_steps, warmup_steps=None, weight
 
 
 @keras.saving.register_keras_serializable(package="albert_keras")
-class AdamWeightDecay(keras.optimizers.AdamW):
-    """AdamW whose weight-decay exclusions match variable paths, as transformers' TF one does.
+class WarmUp(keras.optimizers.schedules.LearningRateSchedule):
+    """transformers' TF `WarmUp`: `initial_learning_rate * (step / warmup_steps) ** power`
+    during warm-up, then `decay_schedule_fn(step - warmup_steps)`.
 
+    Args:
+        initial_learning_rate: float. The rate warm-up ends at.
+        decay_schedule_fn: a schedule (callable on the step) used after warm-up.
+        warmup_steps: int.
+        power: float. Exponent of the warm-up. Defaults to 1.0 (linear).
+        name: str. Accepted for transformers' signature. Defaults to None.
+
+    Example:
+    >>> decay = keras.optimizers.schedules.PolynomialDecay(1.0, decay_steps=8, end_learning_rate=0.0)
+    >>> schedule = WarmUp(1.0, decay, warmup_steps=2)
+    >>> [round(float(schedule(s)), 3) for s in (0, 1, 2, 6, 10)]
+    [0.0, 0.5, 1.0, 0.5, 0.0]
+    """
+
+    def __init__(self, initial_learning_rate, decay_schedule_fn, warmup_steps, power=1.0,
+                 name=None):
+        super().__init__()
+        self.initial_learning_rate, self.decay_schedule_fn = initial_learning_rate, decay_schedule_fn
+        self.warmup_steps, self.power, self.name = warmup_steps, power, name
+
+    def __call__(self, step):
+        step = ops.cast(step, "float32")
+        warmup = ops.cast(self.warmup_steps, "float32")
+        done = step / ops.maximum(warmup, 1.0)
+        rising = self.initial_learning_rate * ops.power(done, self.power)
+        return ops.where(step < warmup, rising, self.decay_schedule_fn(step - warmup))
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_schedule_fn": keras.saving.serialize_keras_object(self.decay_schedule_fn),
+                "warmup_steps": self.warmup_steps, "power": self.power, "name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["decay_schedule_fn"] = keras.saving.deserialize_keras_object(
+            config["decay_schedule_fn"])
+        return cls(**config)
+
+
+@keras.saving.register_keras_serializable(package="albert_keras")
+class AdamWeightDecay(keras.optimizers.AdamW):
+    """transformers' TF `AdamWeightDecay` on Keras 3: AdamW, decay matched on variable paths.
+
+    Same arguments as transformers' (`weight_decay_rate`, default 0.0: no decay).
     Keras matches `exclude_from_weight_decay(var_names=...)` against a variable's short
     name (`gamma`, `bias`), so "LayerNorm" never matches; transformers' `AdamWeightDecay`
     searches the full name. Here each pattern is searched in `variable.path`
     (`albert/embeddings/LayerNorm/gamma`); a match of `include_in_weight_decay` wins.
 
     Args:
-        exclude_from_weight_decay: list of regex. Defaults to none.
+        learning_rate: float or schedule. Defaults to 0.001.
+        weight_decay_rate: float. Decoupled decay, `var -= lr * rate * var`. Defaults to 0.0.
         include_in_weight_decay: list of regex. Defaults to none.
-        **kwargs: `keras.optimizers.AdamW` arguments.
+        exclude_from_weight_decay: list of regex. Defaults to none.
+        **kwargs: other `keras.optimizers.AdamW` arguments (`beta_1`, `epsilon`, `clipnorm`...).
     """
 
-    def __init__(self, exclude_from_weight_decay=None, include_in_weight_decay=None, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, weight_decay_rate=0.0, include_in_weight_decay=None,
+                 exclude_from_weight_decay=None, name="AdamWeightDecay", **kwargs):
+        kwargs.setdefault("weight_decay", weight_decay_rate)  # Keras' name (get_config)
+        super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2,
+                         epsilon=epsilon, amsgrad=amsgrad, name=name, **kwargs)
         self.exclude_patterns = list(exclude_from_weight_decay or ())
         self.include_patterns = list(include_in_weight_decay or ())
+
+    @property
+    def weight_decay_rate(self):
+        """transformers' name for `weight_decay`."""
+        return self.weight_decay
 
     def decays(self, path):
         """Whether the variable at `path` gets weight decay."""
@@ -157,7 +214,7 @@ def create_transformers_optimizer(init_lr, num_train_steps, num_warmup_steps, mi
               "epsilon": adam_epsilon, "clipnorm": adam_clipnorm,
               "global_clipnorm": adam_global_clipnorm}
     if weight_decay_rate > 0.0:
-        optimizer = AdamWeightDecay(weight_decay=weight_decay_rate,
+        optimizer = AdamWeightDecay(weight_decay_rate=weight_decay_rate,
                                     exclude_from_weight_decay=["LayerNorm", "layer_norm", "bias"],
                                     include_in_weight_decay=include_in_weight_decay, **kwargs)
     else:
