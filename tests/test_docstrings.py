@@ -16,6 +16,7 @@ MODULES = [
     "albert_keras.models.token_classification", "albert_keras.models.question_answering",
     "albert_keras.checkpoints.atomic", "albert_keras.pipelines.runtimes",
     "albert_keras.metrics.masked_lm", "albert_keras.tasks", "albert_keras.hub",
+    "albert_keras.training.optimization",
 ]
 
 
