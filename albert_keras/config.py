@@ -1,5 +1,6 @@
 """`AlbertConfig`: transformers' field names and defaults, validation, `config.json` I/O;
-`check_id_range` / `check_mask_values`: token features against the config's vocabularies."""
+`check_id_range` / `check_mask_values`: token features against the config's vocabularies.
+The size bounds (`MAX_PARAMETERS`, `parameter_count`) live in `config_bounds`."""
 
 import dataclasses
 import json
@@ -11,6 +12,9 @@ from typing import Any
 import numpy as np
 
 from albert_keras.activations import ACTIVATIONS
+from albert_keras.config_bounds import (  # noqa: F401 (their home before config_bounds.py)
+    MAX_CONFIG_BYTES, MAX_LABELS, MAX_LAYERS, MAX_PARAMETERS, check_size, format_bytes,
+    parameter_count)
 
 _PROBLEM_TYPES = (None, "regression", "single_label_classification", "multi_label_classification")
 _COUNTS = ("vocab_size", "embedding_size", "hidden_size", "num_hidden_layers", "num_hidden_groups",
@@ -18,43 +22,8 @@ _COUNTS = ("vocab_size", "embedding_size", "hidden_size", "num_hidden_layers", "
            "max_position_embeddings", "type_vocab_size")
 _INTEGER_KEY = re.compile(r"[0-9]+")
 
-# Size bounds no published ALBERT comes near (albert-xxlarge-v2: 223M parameters, 12 layer
-# applications, 2 labels); `max_parameters=None` lifts all three.
-MAX_PARAMETERS = 1_500_000_000  # 6 GB of float32 weights
-MAX_LAYERS = 1024  # layer applications (shared weights: they cost time, not parameters)
-MAX_LABELS = 1_000_000
-MAX_CONFIG_BYTES = 64 << 20  # a config.json is a few kB; id2label of MAX_LABELS fits
-
-
 class ConfigFileError(ValueError):
     """A config file that cannot be read as an ALBERT config (its path is in the message)."""
-
-
-def parameter_count(config) -> int:
-    """Parameters of the backbone plus the largest heads (an MLM head and a classifier).
-
-    Exact integer arithmetic on the config's fields: nothing is allocated, so it is the
-    check run before a model is built.
-    """
-    V, E, H, I = (config.vocab_size, config.embedding_size, config.hidden_size,
-                  config.intermediate_size)
-    embeddings = (V + config.max_position_embeddings + config.type_vocab_size) * E + 2 * E
-    embeddings += E * H + H  # the E -> H projection
-    layer = 4 * (H * H + H) + 2 * H + (H * I + I) + (I * H + H) + 2 * H
-    encoder = config.num_hidden_groups * config.inner_group_num * layer
-    pooler = H * H + H
-    mlm_head = H * E + E + 2 * E + V
-    classifier = (H + 1) * (config.num_labels or 2)
-    return embeddings + encoder + pooler + mlm_head + classifier
-
-
-def _bytes(count):
-    """`count` bytes in the largest unit below it, e.g. 4.5 TB."""
-    for unit in ("B", "kB", "MB", "GB", "TB", "PB"):
-        if count < 1000 or unit == "PB":
-            return f"{count:.1f} {unit}" if unit != "B" else f"{count} B"
-        count /= 1000
-    return ""
 
 
 def _is_int(value):
@@ -181,22 +150,7 @@ class AlbertConfig:
         if self.num_labels is not None and (not _is_int(self.num_labels) or self.num_labels < 1):
             raise ValueError(f"AlbertConfig.num_labels must be a positive int, got "
                              f"{self.num_labels!r}")
-        if self.max_parameters is None:
-            return
-        opt_out = "pass max_parameters=None to build it anyway"
-        if self.num_hidden_layers > MAX_LAYERS:
-            raise ValueError(f"num_hidden_layers={self.num_hidden_layers} > {MAX_LAYERS}, the "
-                             f"most this library builds by default; {opt_out}")
-        labels = self.num_labels if self.num_labels is not None else len(self.id2label or ())
-        if labels > MAX_LABELS:
-            raise ValueError(f"num_labels={labels} > {MAX_LABELS}, the most this library builds "
-                             f"by default; {opt_out}")
-        count = parameter_count(self)
-        if count > self.max_parameters:
-            raise ValueError(
-                f"this config has {count:.2g} parameters ({_bytes(4 * count)} in float32); the "
-                f"limit is {self.max_parameters:.2g} ({_bytes(4 * self.max_parameters)}); pass "
-                f"max_parameters={count} (or None) to build it anyway")
+        check_size(self)
 
     def _normalise_labels(self):
         """Labels as transformers' PretrainedConfig has them: id2label wins, keys become ints."""
@@ -322,8 +276,9 @@ class AlbertConfig:
         if not os.path.isfile(path):
             raise FileNotFoundError(f"No ALBERT config file at {path}")
         if os.path.getsize(path) > MAX_CONFIG_BYTES:
-            raise ConfigFileError(f"{path} is {_bytes(os.path.getsize(path))}, too large for "
-                                  f"a config.json (the limit is {_bytes(MAX_CONFIG_BYTES)})")
+            raise ConfigFileError(f"{path} is {format_bytes(os.path.getsize(path))}, too large "
+                                  f"for a config.json (the limit is "
+                                  f"{format_bytes(MAX_CONFIG_BYTES)})")
         try:
             with open(path, encoding="utf-8") as f:
                 data = json.load(f)

@@ -87,3 +87,9 @@ def test_the_layers_of_architecture_md():
 
 def test_a_cycle_is_found():
     assert _cycle({"a": {"b": ""}, "b": {"a": ""}}) == ["a", "b", "a"]
+
+
+def test_no_library_module_over_400_lines():
+    long = {str(path.relative_to(PACKAGE)): n for path in sorted(PACKAGE.rglob("*.py"))
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert not long, f"split these modules along a seam (at most 400 lines each): {long}"

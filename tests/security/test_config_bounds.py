@@ -160,3 +160,13 @@ def test_a_model_of_a_bad_dict_config_is_refused_before_building():
         AlbertModel(dict(SMALL, layer_norm_eps=float("nan")))
     with pytest.raises(ValueError, match="this config has"):
         AlbertModel(dict(SMALL, hidden_size=2**30, num_attention_heads=1))
+
+
+def test_the_bounds_keep_their_old_address():
+    from albert_keras import config, config_bounds
+
+    for name in ("MAX_PARAMETERS", "MAX_LAYERS", "MAX_LABELS", "MAX_CONFIG_BYTES",
+                 "parameter_count"):
+        assert getattr(config, name) is getattr(config_bounds, name), name
+    assert config_bounds.format_bytes(4.5e12) == "4.5 TB"
+    assert config_bounds.format_bytes(999) == "999 B"
