@@ -10,6 +10,7 @@ MODULES = [
     "albert_keras.layers.attention", "albert_keras.layers.albert_layer",
     "albert_keras.layers.shared_encoder", "albert_keras.layers.pooler",
     "albert_keras.layers.mlm_head", "albert_keras.layers.sop_head",
+    "albert_keras.layers.layer_norm",
     "albert_keras.models.outputs", "albert_keras.models.albert_model",
     "albert_keras.models.pretraining", "albert_keras.models.masked_lm",
     "albert_keras.models.sequence_classification", "albert_keras.models.multiple_choice",

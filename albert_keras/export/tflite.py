@@ -8,7 +8,7 @@ import keras
 import tensorflow as tf
 
 from albert_keras import models as albert_models
-from albert_keras.layers.layer_norm import LayerNorm
+from albert_keras.layers.layer_norm import mean_first_form
 
 from . import signatures
 
@@ -82,9 +82,8 @@ def quantizable_graph(model, mode):
        float32's minimum (-3.4e38, transformers parity) at padding; full-integer
        quantization puts the mask and the scores into one int8/int16 range, so that range
        must stay narrow: over [-3.4e38, 0] the LiteRT kernels abort, and over [-1e4, 0]
-       an int8 step is 39, which rounds every real score to the same value (measured on
-       the shipped SST-2 classifier: label agreement 0.53; with -30: 1.0). exp(-30) < 1e-13,
-       so padding keeps no weight.
+       an int8 step is 39, which rounds every real score to the same value (the figures
+       are in export/README.md). exp(-30) < 1e-13, so padding keeps no weight.
     2. Every `albert_keras.layers.LayerNorm` in its `subtract_mean_first` form (MEAN, SUB,
        MUL, ADD, RSQRT; values within ~1e-6): Keras' form lowers to NEG, which has no int8
        kernel (a DEQUANTIZE -> NEG -> QUANTIZE float round trip in each LayerNorm), and to
@@ -95,14 +94,12 @@ def quantizable_graph(model, mode):
         yield
         return
     backbone = model if isinstance(model, albert_models.AlbertModel) else model.albert
-    norms = [layer for layer in model._flatten_layers() if isinstance(layer, LayerNorm)]
+    # The backbone's own constructor argument, set for the trace and restored: a twin built
+    # with `AlbertModel(attention_mask_value=-30)` would hold a second copy of every weight.
     saved_value = backbone.attention_mask_value
     backbone.attention_mask_value = QUANTIZED_MASK_VALUE
-    for norm in norms:
-        norm.subtract_mean_first = True
     try:
-        yield
+        with mean_first_form():
+            yield
     finally:
         backbone.attention_mask_value = saved_value
-        for norm in norms:
-            norm.subtract_mean_first = False

@@ -1,7 +1,27 @@
 """LayerNorm: Keras' LayerNormalization, with a NEG-free form that the int8/int16 TFLite export traces."""
 
+import contextlib
+import contextvars
+
 import keras
 from keras import ops
+
+# Set by `mean_first_form()` for the calls in its block (this thread / task only).
+_MEAN_FIRST_FORM = contextvars.ContextVar("albert_keras_layer_norm_mean_first", default=False)
+
+
+@contextlib.contextmanager
+def mean_first_form():
+    """Every `LayerNorm` called inside the block computes its subtract-mean-first form.
+
+    What the int8/int16 TFLite export traces under; a context (not a walk over the model's
+    layers) so that no Keras-private layer traversal is needed to reach each LayerNorm.
+    """
+    token = _MEAN_FIRST_FORM.set(True)
+    try:
+        yield
+    finally:
+        _MEAN_FIRST_FORM.reset(token)
 
 
 @keras.saving.register_keras_serializable(package="albert_keras")
@@ -13,8 +33,9 @@ class LayerNorm(keras.layers.LayerNormalization):
     visible). The weights (`gamma`, `beta`), variable paths and config are Keras', so
     checkpoints and `.keras` files load unchanged.
 
-    With `subtract_mean_first = True` (set by `albert_keras.export` only while it traces
-    the full-integer TFLite graphs) it computes `(x - mean) * (rsqrt(var + eps) * gamma)
+    With `subtract_mean_first = True`, or inside `mean_first_form()` (which
+    `albert_keras.export` enters only while it traces the full-integer TFLite graphs), it
+    computes `(x - mean) * (rsqrt(var + eps) * gamma)
     + beta` with `var = mean((x - mean)^2)`, the same values within ~1e-6. Keras' form
     `x * inv + (-mean * inv + beta)` from `tf.nn.moments` lowers to NEG and
     SQUARED_DIFFERENCE: int8 has no NEG kernel (each LayerNorm fell back to float
@@ -37,10 +58,10 @@ class LayerNorm(keras.layers.LayerNormalization):
     >>> import numpy as np
     >>> layer = LayerNorm(epsilon=1e-12)
     >>> x = np.array([[1.0, 2.0, 3.0]], "float32")
-    >>> np.round(np.asarray(layer(x)), 4).tolist()
+    >>> np.round(np.asarray(layer(x), "float64"), 4).tolist()
     [[-1.2247, 0.0, 1.2247]]
-    >>> layer.subtract_mean_first = True
-    >>> np.round(np.asarray(layer(x)), 4).tolist()
+    >>> with mean_first_form():
+    ...     np.round(np.asarray(layer(x), "float64"), 4).tolist()
     [[-1.2247, 0.0, 1.2247]]
     """
 
@@ -52,7 +73,7 @@ class LayerNorm(keras.layers.LayerNormalization):
         self.subtract_mean_first = False  # a tracing switch, not configuration
 
     def call(self, inputs):
-        if not self.subtract_mean_first:
+        if not (self.subtract_mean_first or _MEAN_FIRST_FORM.get()):
             return super().call(inputs)
         # At least float32, as Keras' layer_normalization does for half-precision inputs.
         x = ops.cast(inputs, keras.backend.result_type(inputs.dtype, "float32"))

@@ -142,7 +142,7 @@ class AlbertPreTrainedModel(TFModelAPI, keras.Model):
 
     # ------------------------------------------------------------ fit / evaluate
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        if self._compile_loss is not None:
+        if self.loss is not None:  # set by compile(loss=...): the compiled loss on the main output
             return super().compute_loss(x, y, self._main(y_pred), sample_weight, training)
         labels = self._labels_from(x, y)
         if labels:

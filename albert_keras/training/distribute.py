@@ -98,35 +98,38 @@ def shard_by_data(dataset):
 
 
 def prepare_for_fit(model, strategy):
-    """Works around two Keras 3.15 `fit` failures with more than one replica; returns the model.
+    """Works around three Keras 3.15 `fit` failures with more than one replica; returns the model.
 
-    1. `fit` first calls `strategy.reduce("MEAN", batch)` on the whole nested
-       (features, labels) batch (`TensorFlowTrainer._maybe_symbolic_build`), which
-       tf.distribute rejects for a nest ("Attempt to convert a value ({'input_ids':
-       PerReplica ..."). That pass only builds the optimizer and compiled metrics; a
-       model compiled with an optimizer and no metrics needs just the optimizer,
-       built here in the strategy's scope.
-    2. Under MultiWorkerMirroredStrategy each step's logs are reduced with
-       `strategy.reduce("MEAN", value, axis=0)`, which fails on scalar logs ("Invalid
-       reduction dimension 0 for input with 0 dimensions", tensorflow/tensorflow#72388).
-       The step's logs are given a leading axis of 1, so that reduction averages them
-       over the workers and yields scalars again.
-
-    And one of ours: Keras divides its own losses by the replicas in sync
-    (`scale_loss_for_distribution`) because the replicas' gradients are summed; the
-    models' label-loss path (`AlbertPreTrainedModel.compute_loss`) does not yet, so
-    unless the model says `loss_scaled_for_distribution = True` its loss is divided
-    here, and N replicas step exactly like one process on the global batch.
+    The loss needs no patch: the models' own `compute_loss` (a public override,
+    `AlbertPreTrainedModel.compute_loss`) divides it by the replicas in sync, as Keras
+    does for compiled losses. The three patches below go on the instance because each
+    public way fails; each says why where it is made.
     """
     if strategy.num_replicas_in_sync <= 1:
         return model
     with strategy.scope():
         model.optimizer.build(model.trainable_variables)
+    # Private-API patch. `fit` first calls `strategy.reduce("MEAN", batch)` on the whole
+    # nested (features, labels) batch (`TensorFlowTrainer._maybe_symbolic_build`), which
+    # tf.distribute rejects for a nest ("Attempt to convert a value ({'input_ids':
+    # PerReplica ..."); dict inputs under the mirrored strategies are reported as
+    # keras-team/keras#20329 (open). There is no public switch to skip that pass, and it
+    # only builds the optimizer and compiled metrics: a model compiled with an optimizer
+    # and no metrics needs just the optimizer, built above in the strategy's scope.
     model._maybe_symbolic_build = lambda iterator=None, data_batch=None: None
+    # Across workers IndexedSlices gradients are all-gathered, not summed (see
+    # `_dense_gradients`). The public ways fail: `train_step` would have to be copied
+    # whole from Keras' TensorFlow trainer to reach the gradients, and the optimizer is
+    # any Keras optimizer the caller chose (Adam, LAMB, SGD), so no subclass fits all.
     model.optimizer.apply_gradients = _dense_gradients(model.optimizer.apply_gradients)
-    if not getattr(model, "loss_scaled_for_distribution", False):
-        model.compute_loss = _divided_by_replicas(model.compute_loss)
     if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        # Each step's logs are reduced with `strategy.reduce("MEAN", value, axis=0)`, which
+        # fails on scalar logs ("Invalid reduction dimension 0 for input with 0
+        # dimensions", tensorflow/tensorflow#72388). The logs get a leading axis of 1, so
+        # the reduction averages them over the workers and yields scalars again. Wrapped
+        # on the instance: `prepare_for_fit` takes any Keras model (the fine-tuning task
+        # models and the pretraining model), and a `train_step` override in each would
+        # put a TensorFlow-only workaround into the backend-neutral models.
         for name in ("train_step", "test_step"):
             step = getattr(model, name)
             setattr(model, name, _with_leading_axis(step))
@@ -144,15 +147,6 @@ def _dense_gradients(apply_gradients):
         pairs = [(tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g, v)
                  for g, v in grads_and_vars]
         return apply_gradients(pairs, *args, **kwargs)
-
-    return wrapped
-
-
-def _divided_by_replicas(compute_loss):
-    """`compute_loss` divided by the number of replicas in sync (in replica context)."""
-    def wrapped(*args, **kwargs):
-        loss = compute_loss(*args, **kwargs)
-        return loss / tf.distribute.get_strategy().num_replicas_in_sync
 
     return wrapped
 

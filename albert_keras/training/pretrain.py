@@ -94,7 +94,7 @@ class AlbertPretrainingModel(AlbertForPreTraining):
     (1, 2, 99)
     """
 
-    loss_scaled_for_distribution = True  # read by distribute.prepare_for_fit
+    loss_scaled_for_distribution = True  # its compute_loss divides by the replica count
 
     def __init__(self, config, max_predictions_per_seq=None, **kwargs):
         super().__init__(config, **kwargs)

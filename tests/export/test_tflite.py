@@ -158,7 +158,16 @@ def test_quantizable_graph_substitutions_are_float_equivalent():
         got = traced(ids, mask).numpy()
     np.testing.assert_allclose(got, expected, atol=1e-5)
     assert model.attention_mask_value is None  # restored after tracing
-    assert not any(getattr(layer, "subtract_mean_first", False) for layer in model._flatten_layers())
+
+    def op_types(function):
+        return {op.type for op in function.get_concrete_function(ids, mask).graph.get_operations()}
+
+    # Every LayerNorm traced in the block took the NEG-free form; after it, Keras' form again.
+    assert "SquaredDifference" in op_types(plain)
+    assert "SquaredDifference" not in op_types(traced)
+    after = tf.function(lambda i, m: model(input_ids=i, attention_mask=m)["last_hidden_state"])
+    assert "SquaredDifference" in op_types(after)
+    np.testing.assert_array_equal(after(ids, mask).numpy(), expected)
 
 
 @pytest.mark.parametrize("mode", ["float32", "dynamic", "int8"])
