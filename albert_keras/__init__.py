@@ -37,6 +37,8 @@ _ONEDNN_DEFAULTED = ("tensorflow" not in _sys.modules
                      and "TF_ENABLE_ONEDNN_OPTS" not in _os.environ
                      and _platform.machine().lower() in ("x86_64", "amd64"))
 if _ONEDNN_DEFAULTED:
+    # An environment variable, set on import: TensorFlow reads this switch when its library
+    # loads, and we found no Python API that turns oneDNN on afterwards.
     _os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
 
 import importlib as _importlib

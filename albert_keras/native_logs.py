@@ -70,7 +70,14 @@ def _flush_c_stdio():
 @contextlib.contextmanager
 def quiet_native_stderr():
     """Inside: what native code writes to stderr is held back; after: all but its log lines
-    are written to stderr. Python exceptions pass through unchanged."""
+    are written to stderr. Python exceptions pass through unchanged.
+
+    Why the process-wide descriptor 2 is redirected: the lines are written by C++ straight
+    to it, and no public switch stops them. `TF_CPP_MIN_LOG_LEVEL=3` leaves TensorFlow's
+    start-up lines in place (absl prints messages below its threshold while logging is not
+    yet initialised: abseil/abseil-cpp#1957, open), and `ai_edge_litert` has no Python
+    setting for its log level.
+    """
     if verbose():
         yield
         return
@@ -172,6 +179,8 @@ def quiet_at_exit():
 
 
 def _silence_native_stderr_for_exit():
+    """Points descriptor 2 at /dev/null for the exit: LiteRT's teardown logs natively to it,
+    with no public switch (see `quiet_native_stderr`)."""
     try:
         sys.stderr.flush()
         devnull = os.open(os.devnull, os.O_WRONLY)

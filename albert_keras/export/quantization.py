@@ -48,6 +48,10 @@ class Mode:
         if self.optimize:
             converter.optimizations = [tf.lite.Optimize.DEFAULT]
         if self.dense_weights_per_tensor:
+            # Private converter flag: TFLiteConverter has no public option for per-tensor
+            # dense weights since the converter made them per channel by default; this flag
+            # is the switch TensorFlow's own tflite-micro points users to
+            # (tensorflow/tflite-micro#2602; google-ai-edge/LiteRT#3596).
             converter._experimental_disable_per_channel_quantization_for_dense_layers = True
         if self.supported_types:
             converter.target_spec.supported_types = list(self.supported_types)

@@ -23,6 +23,7 @@ def resize_rows(layer, attribute, new_rows, initializer):
     keep = min(values.shape[0], new_shape[0])
     fresh[:keep] = values[:keep]
     name, trainable = old.name, old.trainable
+    # Private Keras tracker: a built layer has no public way to replace one of its weights.
     layer._tracker.unlock()
     try:
         delattr(layer, attribute)

@@ -114,6 +114,8 @@ class Backup(keras.callbacks.BackupAndRestore):
         except Exception as error:  # noqa: BLE001 (h5py and Keras raise many kinds)
             raise ValueError(f"the backup {path} does not load ({type(error).__name__}: "
                              f"{str(error)[:200]}); {hint}") from error
+        # Private Keras state, set as Keras' own BackupAndRestore.on_train_begin sets it: `fit`
+        # has no public way for a callback to move its start epoch.
         self.model._initial_epoch = int(metadata["epoch"])
 
     def on_epoch_end(self, epoch, logs=None):
@@ -123,6 +125,9 @@ class Backup(keras.callbacks.BackupAndRestore):
         super().on_epoch_end(epoch, logs)
 
     def _save_model(self):
+        # Overrides Keras' private BackupAndRestore._save_model and reads its private epoch
+        # and batch counters: the public callback has no hook for where and how it saves,
+        # and an atomic, checksummed backup needs both.
         os.makedirs(self.backup_dir, exist_ok=True)
         name = f"epoch-{self._current_epoch}.weights.h5"
         tmp = os.path.join(self.backup_dir, f".tmp-{name}")
