@@ -54,7 +54,7 @@ class AlbertModel(AlbertPreTrainedModel):
         self.attention_mask_value = attention_mask_value
         super().__init__(config, **kwargs)
 
-    def _build_layers(self, config):
+    def _create_layers(self, config):
         self.embeddings = AlbertEmbeddings(
             config.vocab_size, config.embedding_size, config.hidden_size,
             config.max_position_embeddings, config.type_vocab_size,
@@ -73,7 +73,7 @@ class AlbertModel(AlbertPreTrainedModel):
             self.pooler = AlbertPooler(config.hidden_size, config.initializer_range,
                                        name="pooler", dtype=self.dtype_policy)
 
-    def _build_heads(self):
+    def _build_weights(self):
         self.embeddings.build()
         self.encoder.build()
         if self.pooler is not None:

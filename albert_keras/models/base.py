@@ -26,7 +26,7 @@ def _replicas_in_sync():
 class AlbertPreTrainedModel(TFModelAPI, keras.Model):
     """Base of every ALBERT model: one place for the transformers calling convention.
 
-    Subclasses define their layers in `_build_layers`, their forward pass in
+    Subclasses define their layers in `_create_layers`, their forward pass in
     `_forward` (features -> dict of outputs) and their loss in `_loss`; everything a
     user touches is here, written once:
 
@@ -55,15 +55,16 @@ class AlbertPreTrainedModel(TFModelAPI, keras.Model):
         config = as_config(config)
         super().__init__(**kwargs)
         self.config = config
-        self._build_layers(config)
+        self._create_layers(config)
         self.build()
 
     # ------------------------------------------------------------ subclass hooks
-    def _build_layers(self, config):
+    def _create_layers(self, config):
+        """Creates the model's layers (no weights yet); called once, from `__init__`."""
         raise NotImplementedError
 
-    def _build_heads(self):
-        """Builds the head layers (the backbone builds itself)."""
+    def _build_weights(self):
+        """Creates the weights of the layers `_create_layers` made (from `build`)."""
 
     def _forward(self, features, training, output_attentions, output_hidden_states):
         raise NotImplementedError
@@ -75,7 +76,7 @@ class AlbertPreTrainedModel(TFModelAPI, keras.Model):
     def build(self, input_shape=None):
         if self.built:
             return
-        self._build_heads()
+        self._build_weights()
         self.built = True
 
     def get_config(self):

@@ -26,13 +26,13 @@ class AlbertForMaskedLM(AlbertTaskModel):
     output_class = MaskedLMOutput
     add_pooling_layer = False
 
-    def _build_head(self, config):
+    def _create_head(self, config):
         self.predictions = AlbertMLMHead(
             config.vocab_size, config.embedding_size, config.hidden_size, config.hidden_act,
             layer_norm_eps=config.layer_norm_eps, initializer_range=config.initializer_range,
             name="predictions", dtype=self.dtype_policy)
 
-    def _build_heads(self):
+    def _build_weights(self):
         self.predictions.build()
 
     def _head(self, backbone, training):

@@ -30,7 +30,7 @@ class AlbertForPreTraining(AlbertTaskModel):
     label_names = ("labels", "sentence_order_label")
     main_output = "prediction_logits"
 
-    def _build_head(self, config):
+    def _create_head(self, config):
         self.predictions = AlbertMLMHead(
             config.vocab_size, config.embedding_size, config.hidden_size, config.hidden_act,
             layer_norm_eps=config.layer_norm_eps, initializer_range=config.initializer_range,
@@ -40,7 +40,7 @@ class AlbertForPreTraining(AlbertTaskModel):
             initializer_range=config.initializer_range, name="sop_classifier",
             dtype=self.dtype_policy)
 
-    def _build_heads(self):
+    def _build_weights(self):
         self.predictions.build()
         self.sop_classifier.build()
 

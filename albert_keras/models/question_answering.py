@@ -30,12 +30,12 @@ class AlbertForQuestionAnswering(AlbertTaskModel):
     main_output = "start_logits"
     add_pooling_layer = False
 
-    def _build_head(self, config):
+    def _create_head(self, config):
         self.qa_outputs = keras.layers.Dense(
             config.num_labels, kernel_initializer=normal_initializer(config.initializer_range),
             name="qa_outputs", dtype=self.dtype_policy)
 
-    def _build_heads(self):
+    def _build_weights(self):
         self.qa_outputs.build((None, None, self.config.hidden_size))
 
     def _head(self, backbone, training):

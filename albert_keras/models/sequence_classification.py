@@ -28,14 +28,14 @@ class AlbertForSequenceClassification(AlbertTaskModel):
 
     output_class = SequenceClassifierOutput
 
-    def _build_head(self, config):
+    def _create_head(self, config):
         self.dropout = keras.layers.Dropout(config.classifier_dropout_prob,
                                             dtype=self.dtype_policy)
         self.classifier = keras.layers.Dense(
             config.num_labels, kernel_initializer=normal_initializer(config.initializer_range),
             name="classifier", dtype=self.dtype_policy)
 
-    def _build_heads(self):
+    def _build_weights(self):
         self.classifier.build((None, self.config.hidden_size))
 
     def _head(self, backbone, training):

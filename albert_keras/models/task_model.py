@@ -8,18 +8,18 @@ class AlbertTaskModel(AlbertPreTrainedModel):
     """A head on an `AlbertModel` kept as the `albert` attribute, as in transformers.
 
     Subclasses set `add_pooling_layer` (whether the head reads the pooled [CLS]
-    vector), build their head in `_build_head`, and map the backbone output to
+    vector), build their head in `_create_head`, and map the backbone output to
     their own outputs in `_head`.
     """
 
     add_pooling_layer = True
 
-    def _build_layers(self, config):
+    def _create_layers(self, config):
         self.albert = AlbertModel(config, add_pooling_layer=self.add_pooling_layer,
                                   name="albert", dtype=self.dtype_policy)
-        self._build_head(config)
+        self._create_head(config)
 
-    def _build_head(self, config):
+    def _create_head(self, config):
         raise NotImplementedError
 
     def _head(self, backbone_outputs, training):

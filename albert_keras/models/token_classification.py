@@ -28,7 +28,7 @@ class AlbertForTokenClassification(AlbertTaskModel):
     output_class = TokenClassifierOutput
     add_pooling_layer = False
 
-    def _build_head(self, config):
+    def _create_head(self, config):
         rate = config.classifier_dropout_prob
         if rate is None:
             rate = config.hidden_dropout_prob
@@ -37,7 +37,7 @@ class AlbertForTokenClassification(AlbertTaskModel):
             config.num_labels, kernel_initializer=normal_initializer(config.initializer_range),
             name="classifier", dtype=self.dtype_policy)
 
-    def _build_heads(self):
+    def _build_weights(self):
         self.classifier.build((None, None, self.config.hidden_size))
 
     def _head(self, backbone, training):

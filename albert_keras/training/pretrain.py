@@ -102,8 +102,8 @@ class AlbertPretrainingModel(AlbertForPreTraining):
             raise ValueError(f"max_predictions_per_seq must be >= 1, got {max_predictions_per_seq}")
         self.max_predictions_per_seq = max_predictions_per_seq
 
-    def _build_layers(self, config):
-        super()._build_layers(config)
+    def _create_layers(self, config):
+        super()._create_layers(config)
         # Here, not in __init__: the model is built (and locked) at the end of __init__.
         self.mlm_accuracy = MaskedAccuracy(name="mlm_accuracy")
         self.sop_accuracy = MaskedAccuracy(name="sop_accuracy")
