@@ -12,6 +12,7 @@ Modules:
     cli.py           `albert-keras export saved-model|tflite ...` (also `python -m albert_keras.export`)
 """
 
+import collections
 import logging
 import os
 
@@ -228,7 +229,7 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
     Returns:
         `Report` with one result per mode.
     """
-    from . import quantization, saved_model, signatures, tflite, verify
+    from . import quantization, saved_model
 
     model_dir = _model_folder(model_dir)
     model, tokenizer = _load(model_dir, task, sequence_length)
@@ -238,6 +239,35 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
     modes = quantization.resolve_modes(quantize)
     functions = saved_model.ServingFunctions(model, task, tokenizer, sequence_length,
                                              num_choices=num_choices)
+    check = _verification_inputs(model, task, functions, sequence_length, num_choices, texts,
+                                 calibration_texts, eval_set)
+    report = Report(task, os.fspath(model_dir), None if any_length else sequence_length)
+    os.makedirs(out, exist_ok=True)
+    suffix = "-any-length" if any_length else ""
+    for mode in modes:
+        path = os.path.join(out, f"albert-{task}-{mode.name}{suffix}.tflite")
+        _progress(progress, f"converting {task} to TFLite ({mode.name}, length "
+                            f"{'any' if any_length else sequence_length})")
+        report.results.append(_write_tflite(
+            path, model, task, tokenizer, mode, None if any_length else sequence_length,
+            num_choices, check, latency_runs, strict, progress))
+    report.save(os.path.join(out, f"albert-{task}{suffix}-report.json"))
+    _progress(progress, report.table())
+    if strict and not report.passed:
+        raise ExportError(report)
+    return report
+
+
+_VerificationInputs = collections.namedtuple(
+    "_VerificationInputs", "features calibration reference labels")
+
+
+def _verification_inputs(model, task, functions, sequence_length, num_choices, texts,
+                         calibration_texts, eval_set):
+    """Step 1 of `export_tflite`: the TFLite features of the verification and calibration
+    text, Keras' outputs on them (the reference every file is compared with), the labels."""
+    from . import tflite
+
     labels = None
     if eval_set is not None:
         texts, labels = eval_set
@@ -248,41 +278,37 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
     serve, _ = tflite.tflite_function(model, task, sequence_length, num_choices)
     reference = {k: v.numpy() for k, v in serve(features["ids"], features["mask"],
                                                 features["segment_ids"]).items()}
-    label_names = signatures.label_names(model.config)
-    report = Report(task, os.fspath(model_dir), None if any_length else sequence_length)
-    os.makedirs(out, exist_ok=True)
-    suffix = "-any-length" if any_length else ""
-    for mode in modes:
-        path = os.path.join(out, f"albert-{task}-{mode.name}{suffix}.tflite")
-        _progress(progress, f"converting {task} to TFLite ({mode.name}, length "
-                            f"{'any' if any_length else sequence_length})")
-        try:
-            data = tflite.convert(model, task, mode, None if any_length else sequence_length,
-                                  num_choices, calibration)
-        except Exception as error:  # noqa: BLE001 - any converter error becomes a failed row
-            result = ArtifactResult(path, "tflite", mode.name, failures=[
-                f"conversion failed: {type(error).__name__}: {str(error).splitlines()[0]}"])
-            report.results.append(result)
-            continue
-        data = _with_metadata(data, task, tokenizer, label_names,
-                              model.config if any_length else None)
-        tmp = temporary_file(path, suffix=".tflite")  # stale ones of killed runs removed
-        with open(tmp, "wb") as f:
-            f.write(data)
-        _progress(progress, f"verifying {os.path.basename(path)} in LiteRT")
-        result = verify.verify_tflite(tmp, task, mode, features, reference, labels, latency_runs)
-        result.artifact = path
-        report.results.append(result)
-        if result.passed or not strict:
-            os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the file from other users
-            os.replace(tmp, path)
-        else:
-            os.remove(tmp)
-    report.save(os.path.join(out, f"albert-{task}{suffix}-report.json"))
-    _progress(progress, report.table())
-    if strict and not report.passed:
-        raise ExportError(report)
-    return report
+    return _VerificationInputs(features, calibration, reference, labels)
+
+
+def _write_tflite(path, model, task, tokenizer, mode, sequence_length, num_choices, check,
+                  latency_runs, strict, progress):
+    """Step 2 of `export_tflite`, per mode: convert, add the metadata, verify in LiteRT, and
+    move the file to `path` when it passed (or `strict` is off). Returns its result row;
+    a converter error is a failed row, not an exception."""
+    from . import signatures, tflite, verify
+
+    try:
+        data = tflite.convert(model, task, mode, sequence_length, num_choices,
+                              check.calibration)
+    except Exception as error:  # noqa: BLE001 - any converter error becomes a failed row
+        return ArtifactResult(path, "tflite", mode.name, failures=[
+            f"conversion failed: {type(error).__name__}: {str(error).splitlines()[0]}"])
+    data = _with_metadata(data, task, tokenizer, signatures.label_names(model.config),
+                          model.config if sequence_length is None else None)
+    tmp = temporary_file(path, suffix=".tflite")  # stale ones of killed runs removed
+    with open(tmp, "wb") as f:
+        f.write(data)
+    _progress(progress, f"verifying {os.path.basename(path)} in LiteRT")
+    result = verify.verify_tflite(tmp, task, mode, check.features, check.reference,
+                                  check.labels, latency_runs)
+    result.artifact = path
+    if result.passed or not strict:
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the file from other users
+        os.replace(tmp, path)
+    else:
+        os.remove(tmp)
+    return result
 
 
 def _features(functions, batch, num_choices):

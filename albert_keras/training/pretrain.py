@@ -267,15 +267,10 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
         ValueError: for a bad argument, before anything is trained.
         FloatingPointError: when the loss turns NaN or infinite (nothing is saved).
     """
-    for name, value in (("steps", steps), ("batch_size", batch_size),
-                        ("max_seq_length", max_seq_length), ("steps_per_epoch", steps_per_epoch),
-                        ("eval_steps", eval_steps)):
-        check_positive(name, value)
-    check_positive("learning_rate", learning_rate, integer=False, allow_none=True)
-    if warmup_steps is not None and (isinstance(warmup_steps, bool) or warmup_steps < 0):
-        raise ValueError(f"warmup_steps must be an integer >= 0, got {warmup_steps!r}")
-    if mixed_precision not in PRECISIONS:
-        raise ValueError(f"mixed_precision must be one of {list(PRECISIONS)}")
+    _check_arguments(steps=steps, batch_size=batch_size, max_seq_length=max_seq_length,
+                     steps_per_epoch=steps_per_epoch, eval_steps=eval_steps,
+                     learning_rate=learning_rate, warmup_steps=warmup_steps,
+                     mixed_precision=mixed_precision)
     if not isinstance(strategy, tf.distribute.Strategy):
         strategy = distribute.get_strategy(strategy or "auto")
     chief = distribute.is_chief()
@@ -299,37 +294,17 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
     if max_predictions_per_seq:
         _check_predictions(train_files, max_seq_length, max_predictions_per_seq)
     keras.utils.set_random_seed(seed)
-    with strategy.scope():
-        model = AlbertPretrainingModel(config, max_predictions_per_seq=max_predictions_per_seq,
-                                       dtype=PRECISIONS[mixed_precision])
-        if init_from:
-            source = AlbertForPreTraining.from_pretrained(init_from, config=config)
-            model.set_weights(source.get_weights())
-        model.compile(optimizer=create_optimizer(optimizer, learning_rate,
-                                                 epochs * steps_per_epoch, warmup_steps,
-                                                 clipnorm=clipnorm),
-                      jit_compile=jit_compile)
-    distribute.prepare_for_fit(model, strategy)
+    model = _compiled_model(
+        config, strategy, max_predictions_per_seq, mixed_precision, init_from,
+        lambda: create_optimizer(optimizer, learning_rate, epochs * steps_per_epoch,
+                                 warmup_steps, clipnorm=clipnorm),
+        jit_compile)
     start_epoch = resumed_epoch(backup_dir)
-    train = _labelled(pretraining_dataset(train_files, batch_size, max_seq_length, seed=seed),
-                      max_predictions_per_seq)
-    train = train.skip(start_epoch * steps_per_epoch)  # the batches the backup has seen
-    evaluation = None
-    if eval_files:
-        evaluation = _labelled(pretraining_dataset(eval_files, batch_size, max_seq_length,
-                                                   shuffle=False, repeat=True),
-                               max_predictions_per_seq).take(eval_steps).cache()
-        # A known length: with an unknown one Keras scores one extra, empty step, and
-        # the loss and Mean metrics come out scaled by eval_steps / (eval_steps + 1).
-        evaluation = evaluation.apply(tf.data.experimental.assert_cardinality(eval_steps))
-    result = {"eval_before": None, "eval_after": None}
-    before_path = os.path.join(work_dir, "eval_before.json")
-    if evaluation is not None and start_epoch == 0:
-        result["eval_before"] = model.evaluate(evaluation, verbose=0, return_dict=True)
-        reporting.write_json(before_path, result["eval_before"])
-    elif os.path.exists(before_path):  # resumed: the score the first start measured
-        with open(before_path, encoding="utf-8") as handle:
-            result["eval_before"] = json.load(handle)
+    train, evaluation = _datasets(train_files, eval_files, batch_size, max_seq_length, seed,
+                                  max_predictions_per_seq, start_epoch * steps_per_epoch,
+                                  eval_steps)
+    result = {"eval_before": _eval_before(model, evaluation, work_dir, start_epoch),
+              "eval_after": None}
     log_path = os.path.join(work_dir, "metrics.csv")
     timer = EpochTimer(os.path.join(work_dir, "epoch_seconds.json"), resumed=start_epoch > 0)
     diverged = StopOnNaN()
@@ -345,6 +320,72 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
     result["train_seconds"] = timer.total_seconds()
     if evaluation is not None:
         result["eval_after"] = model.evaluate(evaluation, verbose=0, return_dict=True)
+    _save(model, tokenizer, result, work_dir, model_dir, chief, log_path)
+    result["model"] = model
+    return result
+
+
+def _check_arguments(learning_rate, warmup_steps, mixed_precision, **counts):
+    """Step 1 of `pretrain`: a ValueError naming the first bad argument, before anything runs."""
+    for name, value in counts.items():
+        check_positive(name, value)
+    check_positive("learning_rate", learning_rate, integer=False, allow_none=True)
+    if warmup_steps is not None and (isinstance(warmup_steps, bool) or warmup_steps < 0):
+        raise ValueError(f"warmup_steps must be an integer >= 0, got {warmup_steps!r}")
+    if mixed_precision not in PRECISIONS:
+        raise ValueError(f"mixed_precision must be one of {list(PRECISIONS)}")
+
+
+def _compiled_model(config, strategy, max_predictions_per_seq, mixed_precision, init_from,
+                    make_optimizer, jit_compile):
+    """Step 2: the pretraining model, built and compiled with `make_optimizer()` in the
+    strategy's scope (its variables are the strategy's), from `init_from`'s weights when
+    given, and prepared for `fit` on its replicas."""
+    with strategy.scope():
+        model = AlbertPretrainingModel(config, max_predictions_per_seq=max_predictions_per_seq,
+                                       dtype=PRECISIONS[mixed_precision])
+        if init_from:
+            source = AlbertForPreTraining.from_pretrained(init_from, config=config)
+            model.set_weights(source.get_weights())
+        model.compile(optimizer=make_optimizer(), jit_compile=jit_compile)
+    distribute.prepare_for_fit(model, strategy)
+    return model
+
+
+def _datasets(train_files, eval_files, batch_size, max_seq_length, seed, max_predictions_per_seq,
+              seen_batches, eval_steps):
+    """Step 3: (training batches after the `seen_batches` a backup has trained on, the
+    `eval_steps` held-out batches or None)."""
+    train = _labelled(pretraining_dataset(train_files, batch_size, max_seq_length, seed=seed),
+                      max_predictions_per_seq)
+    train = train.skip(seen_batches)
+    if not eval_files:
+        return train, None
+    evaluation = _labelled(pretraining_dataset(eval_files, batch_size, max_seq_length,
+                                               shuffle=False, repeat=True),
+                           max_predictions_per_seq).take(eval_steps).cache()
+    # A known length: with an unknown one Keras scores one extra, empty step, and
+    # the loss and Mean metrics come out scaled by eval_steps / (eval_steps + 1).
+    return train, evaluation.apply(tf.data.experimental.assert_cardinality(eval_steps))
+
+
+def _eval_before(model, evaluation, work_dir, start_epoch):
+    """Step 4: the held-out scores before training (a resumed run: those its first start
+    measured), or None without held-out data."""
+    before_path = os.path.join(work_dir, "eval_before.json")
+    if evaluation is not None and start_epoch == 0:
+        scores = model.evaluate(evaluation, verbose=0, return_dict=True)
+        reporting.write_json(before_path, scores)
+        return scores
+    if os.path.exists(before_path):  # resumed: the score the first start measured
+        with open(before_path, encoding="utf-8") as handle:
+            return json.load(handle)
+    return None
+
+
+def _save(model, tokenizer, result, work_dir, model_dir, chief, log_path):
+    """Last step: the model (and tokenizer) in hub layout; on the chief the curves and
+    results.json. Sets `result["model_dir"]`."""
     result["model_dir"] = model_dir or os.path.join(work_dir, "model")
     if not chief and model_dir:
         result["model_dir"] = os.path.join(work_dir, "model")
@@ -355,5 +396,3 @@ def pretrain(train_files, output_dir, config, *, steps, batch_size, max_seq_leng
         reporting.plot_curves(log_path, os.path.join(work_dir, "curves.png"), "pre-training")
         reporting.write_json(os.path.join(work_dir, "results.json"),
                              {k: v for k, v in result.items() if k != "history"})
-    result["model"] = model
-    return result
