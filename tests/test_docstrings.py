@@ -6,9 +6,9 @@ import importlib
 import pytest
 
 MODULES = [
-    "albert_keras.config", "albert_keras.layers.factorized_embedding",
+    "albert_keras.config", "albert_keras.layers.embeddings",
     "albert_keras.layers.attention", "albert_keras.layers.albert_layer",
-    "albert_keras.layers.shared_encoder", "albert_keras.layers.pooler",
+    "albert_keras.layers.transformer", "albert_keras.layers.pooler",
     "albert_keras.layers.mlm_head", "albert_keras.layers.sop_head",
     "albert_keras.layers.layer_norm",
     "albert_keras.models.outputs", "albert_keras.models.albert_model",

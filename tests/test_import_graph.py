@@ -93,3 +93,19 @@ def test_no_library_module_over_400_lines():
     long = {str(path.relative_to(PACKAGE)): n for path in sorted(PACKAGE.rglob("*.py"))
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > 400}
     assert not long, f"split these modules along a seam (at most 400 lines each): {long}"
+
+
+def test_module_names_match_their_classes_and_old_addresses_still_import():
+    import importlib
+
+    from albert_keras.layers import embeddings, transformer
+
+    assert embeddings.AlbertEmbeddings.__module__ == "albert_keras.layers.embeddings"
+    assert transformer.AlbertTransformer.__module__ == "albert_keras.layers.transformer"
+    assert importlib.import_module("albert_keras.layers.factorized_embedding") is embeddings
+    assert importlib.import_module("albert_keras.layers.shared_encoder") is transformer
+    from albert_keras.layers.factorized_embedding import AlbertEmbeddings
+    from albert_keras.layers.shared_encoder import AlbertLayerGroup, AlbertTransformer
+
+    assert (AlbertEmbeddings, AlbertTransformer, AlbertLayerGroup) == (
+        embeddings.AlbertEmbeddings, transformer.AlbertTransformer, transformer.AlbertLayerGroup)
