@@ -48,7 +48,7 @@ def write_json(path, data):
 def score(qa, squad_file, max_seq_length, doc_stride):
     """SQuAD exact match and F1 of the pipeline `qa`'s model on `squad_file` (the library's
     evaluation)."""
-    from albert_keras.training.tasks import SquadTask
+    from albert_keras.training.finetune_tasks import SquadTask
 
     task = SquadTask("squad", squad_file, squad_file, max_seq_length=max_seq_length,
                      doc_stride=doc_stride)

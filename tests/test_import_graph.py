@@ -109,3 +109,16 @@ def test_module_names_match_their_classes_and_old_addresses_still_import():
 
     assert (AlbertEmbeddings, AlbertTransformer, AlbertLayerGroup) == (
         embeddings.AlbertEmbeddings, transformer.AlbertTransformer, transformer.AlbertLayerGroup)
+
+
+def test_renamed_modules_keep_their_old_addresses():
+    import importlib
+
+    from albert_keras.export import choices
+    from albert_keras.training import finetune_tasks
+
+    assert importlib.import_module("albert_keras.export.names") is choices
+    assert importlib.import_module("albert_keras.training.tasks") is finetune_tasks
+    from albert_keras.training.tasks import SquadTask, load_task
+
+    assert (SquadTask, load_task) == (finetune_tasks.SquadTask, finetune_tasks.load_task)

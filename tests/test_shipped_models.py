@@ -145,7 +145,7 @@ def test_question_answering_f1_on_held_out_articles_is_what_the_card_says():
     answers a question of them with a span of its passage."""
     from albert_keras import AlbertForQuestionAnswering
     from albert_keras.tokenization import AlbertTokenizer
-    from albert_keras.training.tasks import SquadTask
+    from albert_keras.training.finetune_tasks import SquadTask
 
     facts = _facts("albert-tiny-en-squad")
     path = os.path.join(DATA, "squad_v1.1", "heldout_sample.json")

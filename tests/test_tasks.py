@@ -52,7 +52,7 @@ def test_rows_are_consistent():
 def test_every_consumer_reads_the_registry():
     from albert_keras import models, pipelines, shipped
     from albert_keras.checkpoints import formats
-    from albert_keras.export import names, signatures
+    from albert_keras.export import choices as names, signatures
 
     assert names.TASKS == EXPORTED == tuple(signatures.TASKS)
     assert all(signatures.TASKS[name] is BY_NAME[name] for name in EXPORTED)
@@ -68,7 +68,8 @@ def test_every_consumer_reads_the_registry():
 
 
 def test_registry_imports_no_tensorflow():
-    code = ("import sys\nimport albert_keras.tasks, albert_keras.export.names, albert_keras.shipped\n"
+    code = ("import sys\nimport albert_keras.tasks, albert_keras.export.choices, "
+            "albert_keras.export.names, albert_keras.shipped\n"
             "print(sorted({'tensorflow', 'keras'} & set(sys.modules)) or 'none')")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300, check=False)

@@ -1,7 +1,8 @@
 """albert_keras.export: TF Serving SavedModels and quantized TFLite files, each verified against its Keras model.
 
 Modules:
-    names.py         the task and mode names the command line lists (no TensorFlow)
+    choices.py       the task and mode names the command line lists (no TensorFlow); its
+                     old address `albert_keras.export.names` is the same module
     signatures.py    per-task serving functions: outputs, post-processing (tasks: albert_keras.tasks)
     saved_model.py   versioned NAME/VERSION SavedModel (serving_default / tokens / tokenize)
     quantization.py  the five modes as data (float32, float16, dynamic, int8, int16x8)
@@ -15,6 +16,7 @@ Modules:
 import collections
 import logging
 import os
+import sys
 
 import numpy as np
 
@@ -23,9 +25,11 @@ from albert_keras.weights.atomic import atomic_directory, temporary_file
 from albert_keras.shipped import ASSETS
 from albert_keras.tasks import get_task
 
-from . import metadata
-from .names import MODES, TASKS
+from . import choices, metadata
+from .choices import MODES, TASKS
 from .report import ArtifactResult, Report
+
+sys.modules[f"{__name__}.names"] = names = choices  # the old address, the same module
 
 __all__ = [
     "MODES",

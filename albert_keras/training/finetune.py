@@ -23,7 +23,7 @@ from albert_keras.training.callbacks import (Backup, StopOnNaN, check_arguments,
                                             run_arguments)
 from albert_keras.training.optimization import create_optimizer
 from albert_keras.training.pretrain import PRECISIONS
-from albert_keras.training.tasks import load_task
+from albert_keras.training.finetune_tasks import load_task
 
 logger = logging.getLogger(__name__)
 

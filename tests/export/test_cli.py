@@ -27,7 +27,7 @@ def test_add_parser_options():
 
 
 def test_listed_names_are_the_tasks_and_modes_the_export_has():
-    from albert_keras.export import names, quantization, signatures
+    from albert_keras.export import choices as names, quantization, signatures
 
     assert names.TASKS == tuple(signatures.TASKS)
     assert names.MODES == tuple(quantization.MODES)

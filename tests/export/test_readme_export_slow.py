@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from albert_keras.export import names
+from albert_keras.export import choices as names
 from albert_keras.shipped import shipped_path
 
 pytestmark = pytest.mark.slow

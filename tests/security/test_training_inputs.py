@@ -12,7 +12,7 @@ import pytest
 
 from albert_keras.cli import build_parser, main
 from albert_keras.training import pretrain as pt
-from albert_keras.training.tasks import load_task
+from albert_keras.training.finetune_tasks import load_task
 from albert_keras.training.tiny import tiny_config
 from tests.training.conftest import DATA, REPO, shards, spiece_path, tokenizer  # noqa: F401
 

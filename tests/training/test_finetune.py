@@ -64,7 +64,7 @@ def test_every_task_family_trains_and_scores(task, files, expected, spiece_path,
 def test_squad_short_windows_need_a_shorter_question_budget(tokenizer):
     """At 32 tokens a 64-token question budget leaves no room for context; `max_query_length`
     (`--max-query-length`) cuts questions so every window keeps some of the passage."""
-    from albert_keras.training.tasks import load_task
+    from albert_keras.training.finetune_tasks import load_task
 
     path = str(DATA / "squad_v1.1" / "dev_sample.json")
     kwargs = {"train_file": path, "dev_file": path, "limit_train": 40, "max_seq_length": 32,
