@@ -122,3 +122,22 @@ def test_renamed_modules_keep_their_old_addresses():
     from albert_keras.training.tasks import SquadTask, load_task
 
     assert (SquadTask, load_task) == (finetune_tasks.SquadTask, finetune_tasks.load_task)
+
+
+def test_every_package_docstring_names_its_modules_and_architecture_md_every_part():
+    import re
+
+    architecture = (PACKAGE.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    unnamed = []
+    for init in sorted(PACKAGE.glob("*/__init__.py")):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        for module in sorted(p.stem for p in init.parent.glob("*.py")):
+            if module not in ("__init__", "__main__") and not re.search(
+                    rf"`{module}`|\b{module}\.py\b", doc):
+                unnamed.append(f"{init.parent.name}/{module}.py")
+        if not re.search(rf"\b{init.parent.name}\b", architecture):
+            unnamed.append(f"ARCHITECTURE.md: {init.parent.name}")
+    for module in sorted(p.stem for p in PACKAGE.glob("*.py")):
+        if module not in ("__init__", "__main__") and not re.search(rf"\b{module}\b", architecture):
+            unnamed.append(f"ARCHITECTURE.md: {module}")
+    assert not unnamed, unnamed

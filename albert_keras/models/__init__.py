@@ -3,6 +3,9 @@
 - `base`: AlbertPreTrainedModel, transformers' call convention, fit/compile, I/O (written once).
 - `task_model`: AlbertTaskModel, an `albert` backbone plus a head.
 - `outputs`: output containers with transformers' field names.
+- `tf_model_api`: TFModelAPI, the methods transformers' TF models give their users.
+- `feature_checks`: the token features checked at the model boundary (backend-neutral);
+  `graph_feature_checks`: the same checks as TensorFlow graph ops (TensorFlow backend only).
 - `losses`: transformers-compatible losses (-100 ignored, problem_type).
 - `albert_model`: AlbertModel, the backbone.
 - `pretraining`: AlbertForPreTraining (MLM + SOP).

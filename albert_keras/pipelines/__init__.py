@@ -8,6 +8,7 @@
 - `artifacts`: what an exported SavedModel / TFLite file records (task, tokenizer, labels, config).
 - `fill_mask`, `text_classification`, `token_classification`, `question_answering`,
   `feature_extraction`: one pipeline each.
+- `cli`: the `fill-mask`, `classify` and `answer` subcommands.
 """
 
 import os

@@ -8,6 +8,7 @@ Modules:
     encoding.py         ids -> model inputs: truncation, overflow windows (stride), padding, tensors
     files.py            from_pretrained/save_pretrained in the Hugging Face hub layout (spiece.model + JSON)
     graph_tokenizer.py  AlbertTokenizerLayer: strings -> input_ids/attention_mask/token_type_ids in TF ops
+    task_library_spiece.py  a SentencePiece model that tokenizes as AlbertTokenizer does, for the TFLite Task Library
 """
 
 from albert_keras.tokenization.tokenizer import AlbertTokenizer

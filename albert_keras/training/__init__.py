@@ -5,7 +5,7 @@ Package index:
 - `pretrain`: pre-training AlbertForPreTraining from TFRecord shards, with BackupAndRestore and MLM / SOP accuracy.
 - `finetune`: fine-tuning and official scoring per task (sst2 and GLUE, squad, ner, mc).
 - `finetune_tasks`: per task, which head it trains, how its data is read, and its official dev
-  score (`albert_keras.training.tasks`, its old address, is the same module).
+  score (`tasks`, its old address, imports the same module).
 - `data_files`: a task's train and dev files (explicit files, --data-dir, $ALBERT_KERAS_DATA), checked before TensorFlow loads.
 - `arguments`: positive counts and a finite positive learning rate, for the API and the command line.
 - `callbacks`: atomic, checksummed backups that record the run's arguments; a stop on a NaN loss.

@@ -9,7 +9,7 @@ loss are reported beside the total loss.
 
 As in Google's ALBERT, the masked-LM head runs only at the positions that are scored
 (`max_predictions_per_seq`, read from the shards' manifest), not at every token: the
-loss and metrics are the same, and a seq-64 step of albert-tiny-en is about 1.3x faster.
+loss and metrics are the same, and the step is faster (benchmarks/README.md has the times).
 """
 
 import json
