@@ -11,10 +11,12 @@ from typing import Any
 
 import numpy as np
 
+from albert_keras import hub
 from albert_keras.activations import ACTIVATIONS
 from albert_keras.config_bounds import (  # noqa: F401 (their home before config_bounds.py)
     MAX_CONFIG_BYTES, MAX_LABELS, MAX_LAYERS, MAX_PARAMETERS, check_size, format_bytes,
     parameter_count)
+from albert_keras.presets import preset_config
 
 _PROBLEM_TYPES = (None, "regression", "single_label_classification", "multi_label_classification")
 _COUNTS = ("vocab_size", "embedding_size", "hidden_size", "num_hidden_layers", "num_hidden_groups",
@@ -300,8 +302,6 @@ class AlbertConfig:
     def from_pretrained(cls, path_or_name: str, max_parameters=MAX_PARAMETERS,
                         **overrides) -> "AlbertConfig":
         """Config of a preset name, a hub id, or a folder holding `config.json`."""
-        from albert_keras import hub
-
         if hub.locate(path_or_name).kind == "preset":
             try:
                 path = hub.resolve_file(path_or_name, "config.json")
@@ -318,8 +318,6 @@ class AlbertConfig:
     @classmethod
     def from_preset(cls, name: str, **overrides) -> "AlbertConfig":
         """One of the 8 published architectures, e.g. `albert-base-v2`."""
-        from albert_keras.presets import preset_config
-
         data = dict(preset_config(name), **overrides)
         return cls(**data)
 

@@ -17,8 +17,13 @@ import os
 import zipfile
 
 from albert_keras import hub
+from albert_keras.checkpoints import keras_hub, tf1
+from albert_keras.checkpoints.keras_hub import FROM_KERAS_HUB
+from albert_keras.checkpoints.tf1 import read_config
+from albert_keras.config import AlbertConfig
 from albert_keras.tasks import BY_NAME
 from albert_keras.weights.assign import LoadReport, assign_weights
+from albert_keras.weights import hf
 from albert_keras.weights.readers import CheckpointError
 
 logger = logging.getLogger(__name__)
@@ -45,7 +50,6 @@ def task_class(task):
     >>> task_class("fill-mask").__name__, task_class("TFAlbertModel").__name__
     ('AlbertForMaskedLM', 'AlbertModel')
     """
-    from albert_keras.checkpoints.keras_hub import FROM_KERAS_HUB
     from albert_keras.models import TASK_MODELS  # local: TensorFlow; importing checkpoints needs none
 
     if isinstance(task, type):
@@ -63,8 +67,6 @@ def detect_format(path):
 
     A string that is not a local path is taken as a Hugging Face hub name.
     """
-    from albert_keras.checkpoints import keras_hub
-
     if path.endswith(".keras"):
         return "keras"
     if path.endswith(".weights.h5"):
@@ -118,9 +120,6 @@ def load(path_or_name, task=None, config=None, progress=None, **overrides):
     ...
     ValueError: ... is not a known ALBERT checkpoint layout; expected a Hugging Face folder ...
     """
-    from albert_keras.checkpoints import keras_hub, tf1
-    from albert_keras.weights import hf
-
     fmt = detect_format(path_or_name)
     cls = task_class(task) if task is not None else None
     if fmt == "hf":
@@ -207,8 +206,6 @@ def _load_keras_weights(path, cls, config, overrides):
     config.json `architectures`, else `task`, else AlbertModel) is built and loaded, then
     moved into `task` if it differs.
     """
-    from albert_keras.checkpoints.tf1 import read_config
-    from albert_keras.config import AlbertConfig
 
     beside = os.path.join(os.path.dirname(os.path.abspath(path)), "config.json")
     saved_cls = cls or task_class("AlbertModel")
@@ -233,8 +230,6 @@ def _load_keras_weights(path, cls, config, overrides):
 
 def _as_class(model, cls, overrides, source):
     """`model` itself, or its weights moved into `cls` (heads kept where both have them)."""
-    from albert_keras.config import AlbertConfig
-    from albert_keras.weights import hf
 
     if (cls is None or type(model) is cls) and not overrides:
         model.loading_info = LoadReport(source, sorted(v.path for v in model.weights), [], [])

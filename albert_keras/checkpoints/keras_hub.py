@@ -23,6 +23,8 @@ import numpy as np
 from albert_keras.config import AlbertConfig
 from albert_keras.weights.assign import LoadReport, WeightMismatchError, assign_weights
 from albert_keras.weights.atomic import atomic_directory
+from albert_keras.weights.hf import class_name, rows_for
+from albert_keras.weights.names import resolve
 from albert_keras.weights.readers import CheckpointError
 
 logger = logging.getLogger(__name__)
@@ -177,8 +179,6 @@ def to_keras_hub(model, vocabulary=None):
     """
     import keras_hub
 
-    from albert_keras.weights.hf import class_name, rows_for
-    from albert_keras.weights.names import resolve
 
     config = model.config
     backbone = keras_hub.models.AlbertBackbone(**keras_hub_arguments(config))

@@ -25,6 +25,7 @@ import numpy as np
 
 from albert_keras.config import AlbertConfig
 from albert_keras.weights.assign import assign_weights
+from albert_keras.weights.hf import rows_for
 from albert_keras.weights.names import tf1_transposed
 from albert_keras.weights.readers import CheckpointError
 
@@ -248,8 +249,6 @@ def load_model(cls, path, config=None, progress=None, **overrides):
     tensors, slots = drop_optimizer_slots(tensors)
     check_groups(tensors, config, prefix)
     model = cls(config)
-    from albert_keras.weights.hf import rows_for
-
     report = assign_weights(model, tensors, rows_for(model), source=prefix,
                             key_of=_tf1_key, transpose_of=tf1_transposed)
     report.ignored = report.ignored + slots  # the model's leftovers first, then optimizer state

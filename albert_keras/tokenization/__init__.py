@@ -5,6 +5,7 @@ Modules:
     special_tokens.py   [CLS]/[SEP]/[MASK]/<pad>/<unk>: ids, splitting text on them, `[CLS] A [SEP] B [SEP]`
     tokenizer.py        AlbertTokenizer: transformers-identical tokenize/encode/decode/__call__ on `sentencepiece`
     offsets.py          return_offsets_mapping: token spans in the original text
+    pieces.py           the `9,` -> `9` `,` rule on SentencePiece pieces (tokenizer and offsets)
     encoding.py         ids -> model inputs: truncation, overflow windows (stride), padding, tensors
     files.py            from_pretrained/save_pretrained in the Hugging Face hub layout (spiece.model + JSON)
     graph_tokenizer.py  AlbertTokenizerLayer: strings -> input_ids/attention_mask/token_type_ids in TF ops

@@ -14,7 +14,7 @@ SentencePiece (its `begin`/`end` byte offsets). The conventions are those of
 """
 
 from albert_keras.tokenization import normalization
-from albert_keras.tokenization.tokenizer import _split_digit_comma
+from albert_keras.tokenization.pieces import split_digit_comma
 
 _UNDERLINE = "\u2581"
 
@@ -57,7 +57,7 @@ def _pieces_with_spans(tokenizer, norm, spans, text):
         begin, end = item.begin, item.end
         if table is not None:
             begin, end = table[begin], table[end]
-        split = _split_digit_comma(item.piece, tokenizer._encode_pieces)
+        split = split_digit_comma(item.piece, tokenizer._encode_pieces)
         if split is None:
             yield item.piece, _span(item.piece, norm, spans, begin, end, text)
             continue

@@ -6,25 +6,11 @@ from typing import ClassVar
 import numpy as np
 
 from albert_keras.tokenization import encoding as enc
-from albert_keras.tokenization import normalization
+from albert_keras.tokenization import files, normalization, offsets
 from albert_keras.tokenization import special_tokens as st
+from albert_keras.tokenization.pieces import split_digit_comma
 
 logger = logging.getLogger(__name__)
-
-_SPIECE_UNDERLINE = "\u2581"
-
-
-def _split_digit_comma(piece, encode_pieces):
-    """`9,` -> `9` + `,` (transformers `AlbertTokenizer._tokenize`, albert#249).
-
-    Returns the replacement pieces or None when `piece` is kept as it is.
-    """
-    if not (len(piece) > 1 and piece[-1] == "," and piece[-2].isdigit()):
-        return None
-    sub = encode_pieces(piece[:-1].replace(_SPIECE_UNDERLINE, ""))
-    if piece[0] != _SPIECE_UNDERLINE and sub and sub[0][0] == _SPIECE_UNDERLINE:
-        sub = sub[1:] if len(sub[0]) == 1 else [sub[0][1:]] + sub[1:]
-    return sub + [piece[-1]]
 
 
 class AlbertTokenizer(st.SpecialTokens):
@@ -131,7 +117,7 @@ class AlbertTokenizer(st.SpecialTokens):
         for pieces in self.sp_model.encode(chunks, out_type=str):
             fixed = []
             for piece in pieces:
-                sub = _split_digit_comma(piece, self._encode_pieces)
+                sub = split_digit_comma(piece, self._encode_pieces)
                 fixed.extend([piece] if sub is None else sub)
             out.append(fixed)
         return out
@@ -172,8 +158,6 @@ class AlbertTokenizer(st.SpecialTokens):
     def _ids_and_offsets(self, texts, with_offsets):
         """(ids, offsets or None) for each text."""
         if with_offsets:
-            from albert_keras.tokenization import offsets
-
             return [offsets.encode_with_offsets(self, _check_text(t, i)) for i, t in enumerate(texts)]
         return [(self.sp_model.piece_to_id(toks) if toks else [], None)
                 for toks in self._tokenize_batch(texts)]
@@ -287,14 +271,10 @@ class AlbertTokenizer(st.SpecialTokens):
     @classmethod
     def from_pretrained(cls, pretrained_model_name_or_path, **kwargs):
         """Load from a folder (hub layout), a `spiece.model` file, or a hub name."""
-        from albert_keras.tokenization import files
-
         return files.load_tokenizer(cls, pretrained_model_name_or_path, **kwargs)
 
     def save_pretrained(self, save_directory):
         """Write `spiece.model`, `tokenizer_config.json`, `special_tokens_map.json`."""
-        from albert_keras.tokenization import files
-
         return files.save_tokenizer(self, save_directory)
 
 
@@ -329,6 +309,4 @@ def _check_text(text, index):
 
 def _load_sentencepiece(vocab_file, sp_model_kwargs):
     """A SentencePieceProcessor from a path or serialized bytes; errors name the file."""
-    from albert_keras.tokenization.files import load_sentencepiece
-
-    return load_sentencepiece(vocab_file, **sp_model_kwargs)[0]
+    return files.load_sentencepiece(vocab_file, **sp_model_kwargs)[0]
