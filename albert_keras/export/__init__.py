@@ -78,6 +78,7 @@ def _model_folder(model_dir):
 def _load(model_dir, task, sequence_length):
     from albert_keras.tokenization import AlbertTokenizer
 
+    # local: these import TensorFlow; `import albert_keras.export` (the parser) needs none
     from . import signatures
 
     task_info = signatures.get_task(task)
@@ -164,6 +165,7 @@ def export_saved_model(model_dir, out, task, sequence_length=128, name=None, ver
     Returns:
         `Report` (its `results[0].artifact` is the SavedModel folder).
     """
+    # local: these import TensorFlow; `import albert_keras.export` (the parser) needs none
     from . import quantization, saved_model, verify
 
     model_dir = _model_folder(model_dir)
@@ -233,6 +235,7 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
     Returns:
         `Report` with one result per mode.
     """
+    # local: these import TensorFlow; `import albert_keras.export` (the parser) needs none
     from . import quantization, saved_model
 
     model_dir = _model_folder(model_dir)
@@ -270,6 +273,7 @@ def _verification_inputs(model, task, functions, sequence_length, num_choices, t
                          calibration_texts, eval_set):
     """Step 1 of `export_tflite`: the TFLite features of the verification and calibration
     text, Keras' outputs on them (the reference every file is compared with), the labels."""
+    # local: these import TensorFlow; `import albert_keras.export` (the parser) needs none
     from . import tflite
 
     labels = None
@@ -290,6 +294,7 @@ def _write_tflite(path, model, task, tokenizer, mode, sequence_length, num_choic
     """Step 2 of `export_tflite`, per mode: convert, add the metadata, verify in LiteRT, and
     move the file to `path` when it passed (or `strict` is off). Returns its result row;
     a converter error is a failed row, not an exception."""
+    # local: these import TensorFlow; `import albert_keras.export` (the parser) needs none
     from . import signatures, tflite, verify
 
     try:
@@ -319,6 +324,7 @@ def _features(functions, batch, num_choices):
     """Token features {ids, mask, segment_ids} (N, ...) of a text batch, via the in-graph tokenizer."""
     import tensorflow as tf
 
+    # local: these import TensorFlow; `import albert_keras.export` (the parser) needs none
     from . import signatures
 
     if "choices" in batch:

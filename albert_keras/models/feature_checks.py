@@ -65,6 +65,7 @@ def check_features(features, config, values=True):
         import tensorflow as tf  # the TensorFlow backend only
 
         if not tf.executing_eagerly():
+            # local: TensorFlow, on the TensorFlow backend only
             from albert_keras.models.graph_feature_checks import check_in_graph
 
             return check_in_graph(features, name, checks, config.max_position_embeddings)

@@ -150,6 +150,7 @@ def _run_pretrain(args):
     texts_needed = not args.train_files or (args.tiny and not args.spiece)
     inputs = _input_files(args.input) if texts_needed else None
 
+    # local: these import TensorFlow; the parser (`--help`) needs none
     from albert_keras.data import pretraining as data
     from albert_keras.tokenization import AlbertTokenizer
     from albert_keras.training import distribute, tiny
@@ -230,6 +231,7 @@ def _run_finetune(args):
     _check_file("--spiece", args.spiece)
     _check_model_folder(args.model, args.spiece)
 
+    # local: TensorFlow; the parser (`--help`) needs none
     from albert_keras.training.finetune import finetune
 
     epochs = _default(args.epochs, 2 if args.tiny else 3)
