@@ -25,6 +25,9 @@ class Mode:
             (Android `tensorflow-lite-task-text:0.4.4`) refuses; per tensor it is version 9.
             int16x8 needs it too: per channel, its quantizer fails on the MLM decoder tied
             to the word embeddings ("Mismatch between number of weight maxs and channels").
+        mask_check: str or None. What a mask value other than 0 or 1 does in the file
+            (`signatures.tflite_outputs`): `"nan"` (NaN outputs for that example),
+            `"refuse"` (GATHER refuses it: int8's quantized outputs cannot be NaN), or None.
     """
 
     name: str
@@ -36,6 +39,7 @@ class Mode:
     min_cosine: float = 0.0
     min_label_agreement: float = 0.0
     dense_weights_per_tensor: bool = False
+    mask_check: str = "nan"
 
     @property
     def int16_activations(self):
@@ -77,11 +81,12 @@ MODES = {
                     dense_weights_per_tensor=True),
     "int8": Mode("int8", optimize=True, calibrate=True,
                  ops=(tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS),
-                 min_cosine=0.98, min_label_agreement=0.7),
+                 min_cosine=0.98, min_label_agreement=0.7, mask_check="refuse"),
     "int16x8": Mode("int16x8", optimize=True, calibrate=True, ops=(
         tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8,
         tf.lite.OpsSet.TFLITE_BUILTINS), min_cosine=0.995, min_label_agreement=0.9,
-        dense_weights_per_tensor=True),
+        dense_weights_per_tensor=True, mask_check=None),  # its calibration fails on any
+    # op over the int32 mask ("Max and min for dynamic tensors"): no mask check in 16x8 files
 }
 
 

@@ -47,12 +47,34 @@ def raw_outputs(model, task, ids, mask, types):
     return {k: v for k, v in dict(out).items() if k in keep}
 
 
-def tflite_outputs(model, task, ids, mask, segment_ids):
-    """Outputs of the TFLite graph, named as the Task Library looks them up."""
+def tflite_outputs(model, task, ids, mask, segment_ids, mask_check="nan"):
+    """Outputs of the TFLite graph, named as the Task Library looks them up.
+
+    TFLite drops the model's asserts; LiteRT's GATHER still refuses ids and segment ids
+    out of range, and `mask_check` handles a mask value other than 0 or 1 (builtin ops):
+    `"nan"` makes every output of that example NaN, as under XLA; `"refuse"` sets the ids
+    at those places to -1, which GATHER refuses (for full-integer files, whose outputs
+    cannot carry a NaN through their int8 ops); None leaves the mask unchecked.
+    """
+    if mask_check == "refuse":
+        ids = tf.where((mask < 0) | (mask > 1), tf.constant(-1, ids.dtype), ids)
     out = raw_outputs(model, task, ids, mask, segment_ids)
     if task == "text-classification":
-        return {"probability": tf.nn.softmax(out["logits"], axis=-1)}
-    return {name: out[name] for name in get_task(task).tflite_outputs}
+        out = {"probability": tf.nn.softmax(out["logits"], axis=-1)}
+    else:
+        out = {name: out[name] for name in get_task(task).tflite_outputs}
+    return poison_invalid_masks(out, mask) if mask_check == "nan" else out
+
+
+def poison_invalid_masks(outputs, mask):
+    """Each output NaN for the examples whose mask holds a value other than 0 or 1."""
+    axes = list(range(1, len(mask.shape)))
+    valid = (tf.reduce_min(mask, axis=axes) >= 0) & (tf.reduce_max(mask, axis=axes) <= 1)
+    nan = tf.constant(float("nan"), tf.float32)
+
+    def poison(value):
+        return tf.where(tf.reshape(valid, [-1] + [1] * (len(value.shape) - 1)), value, nan)
+    return {k: poison(v) for k, v in outputs.items()}
 
 
 class Postprocessor:

@@ -13,20 +13,21 @@ from albert_keras.layers.layer_norm import mean_first_form
 from . import signatures
 
 
-def tflite_function(model, task, sequence_length, num_choices):
+def tflite_function(model, task, sequence_length, num_choices, mask_check="nan"):
     """(function, input signature) of the TFLite graph: int32 `ids`/`mask`/`segment_ids`.
 
     Batch 1 and a fixed length, as the Task Library's BertNLClassifier and
     BertQuestionAnswerer require (static inputs, the same length for all three). With
     `sequence_length=None` (an any-length file, which the Task Library does not read) the
     batch is free too, so a runtime can run a whole length-sorted batch in one call.
+    `mask_check`: what an invalid mask does (`signatures.tflite_outputs`).
     """
     batch_size = None if sequence_length is None else 1
     shape = signatures.input_shape(task, sequence_length, num_choices, batch_size=batch_size)
     spec = [tf.TensorSpec(shape, tf.int32, name=n) for n in signatures.TFLITE_INPUTS]
 
     def serve(ids, mask, segment_ids):
-        return signatures.tflite_outputs(model, task, ids, mask, segment_ids)
+        return signatures.tflite_outputs(model, task, ids, mask, segment_ids, mask_check)
 
     return serve, spec
 
@@ -54,7 +55,7 @@ def convert(model, task, mode, sequence_length, num_choices=None, calibration=No
     """
     from .quantization import representative_dataset
 
-    serve, spec = tflite_function(model, task, sequence_length, num_choices)
+    serve, spec = tflite_function(model, task, sequence_length, num_choices, mode.mask_check)
     with tempfile.TemporaryDirectory(prefix="albert-tflite-") as tmp:
         path = os.path.join(tmp, "saved_model")
         with quantizable_graph(model, mode):  # tracing happens in write_out

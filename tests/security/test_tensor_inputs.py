@@ -2,6 +2,7 @@
 problem and its place, in eager mode, in a traced graph and in the serving signature; under XLA
 (where asserts are compiled away) the invalid example's outputs are NaN, never a clamped answer."""
 
+import functools
 import re
 
 import numpy as np
@@ -135,7 +136,7 @@ def test_tokens_signature_refuses_mismatched_features(tokens_signature):
 
 
 def test_a_litert_file_run_directly_refuses_ids_out_of_range():
-    """Without the pipeline's checks, LiteRT's GATHER still refuses (README); masks pass."""
+    """Without the pipeline's checks, LiteRT's GATHER still refuses (README)."""
     from ai_edge_litert.interpreter import Interpreter
 
     from albert_keras.shipped import litert_path
@@ -148,3 +149,68 @@ def test_a_litert_file_run_directly_refuses_ids_out_of_range():
         feed["ids"][0, 3] = value
         with pytest.raises(RuntimeError, match="gather index out of bounds"):
             runner(**feed)
+
+
+@functools.lru_cache(maxsize=None)
+def _litert_file(mode, sequence_length=7):
+    """(signature runner, Keras classifier) of a TINY classifier converted in `mode`."""
+    from ai_edge_litert.interpreter import Interpreter
+
+    from albert_keras import AlbertForSequenceClassification
+    from albert_keras.export import quantization, tflite
+
+    classifier = AlbertForSequenceClassification(AlbertConfig(**TINY))
+    calibration = {"ids": IDS, "mask": np.ones_like(IDS), "segment_ids": np.zeros_like(IDS)}
+    data = tflite.convert(classifier, "text-classification", quantization.MODES[mode],
+                          sequence_length, calibration=calibration)
+    return Interpreter(model_content=data).get_signature_runner(), classifier
+
+
+@pytest.mark.parametrize("mode, atol", [("float32", 1e-5), ("float16", 1e-3), ("dynamic", 2e-2)])
+def test_a_litert_file_run_directly_gives_nan_for_a_mask_other_than_0_or_1(mode, atol):
+    """TFLite drops asserts: the example's outputs are NaN instead (as under XLA)."""
+    runner, classifier = _litert_file(mode)
+    ones = np.ones([1, 7], np.int32)
+    feed = {"ids": IDS[1:], "mask": ones, "segment_ids": 0 * ones}
+    expected = tf.nn.softmax(classifier(IDS[1:]).logits).numpy()
+    np.testing.assert_allclose(runner(**feed)["probability"], expected, atol=atol)
+    for value in (-1, 2):
+        mask = ones.copy()
+        mask[0, 4] = value
+        assert np.isnan(runner(**dict(feed, mask=mask))["probability"]).all()
+
+
+def test_an_any_length_litert_file_poisons_only_the_invalid_example():
+    runner, classifier = _litert_file("float32", sequence_length=None)
+    mask = np.ones_like(IDS)
+    mask[1, 2] = -1
+    probability = runner(ids=IDS, mask=mask, segment_ids=0 * IDS)["probability"]
+    assert np.isnan(probability[1]).all()
+    np.testing.assert_allclose(probability[0], tf.nn.softmax(classifier(IDS[:1]).logits)[0],
+                               atol=1e-5)
+
+
+def test_an_int8_litert_file_refuses_a_mask_other_than_0_or_1():
+    """int8 outputs cannot be NaN: the mask's bad places become ids GATHER refuses."""
+    runner, _ = _litert_file("int8")
+    ones = np.ones([1, 7], np.int32)
+    feed = {"ids": IDS[1:], "mask": ones, "segment_ids": 0 * ones}
+    assert np.isfinite(runner(**feed)["probability"]).all()
+    mask = ones.copy()
+    mask[0, 4] = 2
+    with pytest.raises(RuntimeError, match="gather index out of bounds"):
+        runner(**dict(feed, mask=mask))
+
+
+@pytest.mark.parametrize("mode", ["float32", "dynamic"])
+def test_a_litert_file_run_directly_refuses_segment_ids_out_of_range(mode):
+    """type_vocab_size is 2: LiteRT's GATHER of the token type embeddings refuses 2 and -1."""
+    runner, _ = _litert_file(mode)
+    ones = np.ones([1, 7], np.int32)
+    feed = {"ids": IDS[1:], "mask": ones, "segment_ids": 0 * ones}
+    assert np.isfinite(runner(**dict(feed, segment_ids=ones))["probability"]).all()
+    for value in (2, -1):
+        segment_ids = 0 * ones
+        segment_ids[0, 3] = value
+        with pytest.raises(RuntimeError, match="gather index out of bounds"):
+            runner(**dict(feed, segment_ids=segment_ids))
