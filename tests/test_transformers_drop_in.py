@@ -6,6 +6,7 @@ twin on the same (random) weights.
 
 import collections
 import pathlib
+import re
 
 import keras
 import numpy as np
@@ -162,7 +163,9 @@ def test_from_pretrained_config_overrides_take_effect(hub):
     logits = np.asarray(out.logits, "float64")
     target = np.eye(5)[[1, 3]]
     bce = np.mean(np.logaddexp(0, logits) - target * logits)  # multi-label: sigmoid BCE
-    np.testing.assert_allclose(out.loss, [bce], rtol=1e-5)
+    per_example = np.mean(np.logaddexp(0, logits) - target * logits, axis=-1)
+    np.testing.assert_allclose(out.loss, per_example, rtol=1e-5)  # transformers' TF shape
+    np.testing.assert_allclose(np.mean(out.loss), bce, rtol=1e-5)
     assert model.dropout.rate == 0.4
     a, b = (np.asarray(model(enc, training=True).logits) for _ in range(2))
     assert not np.allclose(a, b)  # the dropout values are in use
@@ -453,19 +456,96 @@ def test_create_optimizer_weight_decay_skips_layer_norm_and_bias():
                                rtol=1e-6)
 
 
-# 10. The loss has transformers' TF shape, (1,), and PyTorch's value.
-@pytest.mark.parametrize("task", ["AlbertForSequenceClassification", "AlbertForMaskedLM",
-                                  "AlbertForTokenClassification", "AlbertForQuestionAnswering",
-                                  "AlbertForMultipleChoice", "AlbertForPreTraining"])
-def test_loss_has_shape_one(hub, task):
+# 10. The loss has transformers' TF shape per head, and PyTorch's value.
+def _transformers_tf_loss_shape(task):
+    """"(1,)" or "per example": read from transformers' TF source (its classes need tf-keras)."""
+    import transformers
+
+    root = pathlib.Path(transformers.__file__).parent
+    source = ((root / "models" / "albert" / "modeling_tf_albert.py").read_text()
+              + (root / "modeling_tf_utils.py").read_text())
+    bases = re.search(rf"^class TF{task}\((.*?)\):", source, re.M).group(1)
+    mixin = next(b.strip() for b in bases.split(",") if b.strip().endswith("Loss"))
+    while True:  # up to the class that defines hf_compute_loss
+        head, body = re.search(rf"^class {mixin}\b(.*?):\n(.*?)(?=^\S)", source,
+                               re.M | re.S).groups()
+        if "def hf_compute_loss" in body:
+            break
+        mixin = head.strip("()")
+    final_return = re.findall(r"^ +return (.*)$", body, re.M)[-1]  # the non-legacy path
+    if re.fullmatch(r"tf\.reshape\(.*, \(1,\)\)", final_return):
+        return "(1,)"
+    assert "reduction=keras.losses.Reduction.NONE" in body, body
+    return "per example"
+
+
+def _torch_losses(case, twin, features, labels):
+    """(transformers' PyTorch loss, its per-example losses by reduction="none", or None)."""
+    import torch
+    import torch.nn.functional as F
+
+    with torch.no_grad():
+        out = twin(**{k: torch.as_tensor(np.asarray(v, "int64")) for k, v in features.items()},
+                   **{k: torch.as_tensor(v) for k, v in labels.items()})
+    if "regression" in case:
+        target = torch.as_tensor(labels["labels"])
+        per = F.mse_loss(out.logits.squeeze(), target.squeeze(), reduction="none")
+        per = per.mean(-1) if per.ndim == 2 else per
+    elif case.endswith("multi_label_classification"):
+        per = F.binary_cross_entropy_with_logits(out.logits, torch.as_tensor(labels["labels"]),
+                                                 reduction="none").mean(-1)
+    elif case in ("AlbertForSequenceClassification", "AlbertForMultipleChoice"):
+        per = F.cross_entropy(out.logits, torch.as_tensor(labels["labels"]), reduction="none")
+    elif case == "AlbertForQuestionAnswering":
+        ignored = out.start_logits.shape[1]  # transformers clamps to it and ignores it
+        per = sum(F.cross_entropy(logits, torch.as_tensor(labels[name]).clamp(0, ignored),
+                                  ignore_index=ignored, reduction="none")
+                  for name, logits in (("start_positions", out.start_logits),
+                                       ("end_positions", out.end_logits))) / 2
+    else:
+        per = None
+    return float(out.loss), (None if per is None else per.numpy())
+
+
+@pytest.mark.parametrize("case", [
+    "AlbertForSequenceClassification", "AlbertForSequenceClassification/regression/1",
+    "AlbertForSequenceClassification/regression/3",
+    "AlbertForSequenceClassification/multi_label_classification", "AlbertForMaskedLM",
+    "AlbertForTokenClassification", "AlbertForQuestionAnswering", "AlbertForMultipleChoice",
+    "AlbertForPreTraining"])
+def test_loss_has_transformers_tf_shape(hub, case):
     from tests.helpers.reference import make_batch
 
+    task, *problem = case.split("/")
     config = {"num_labels": 2} if task in ("AlbertForQuestionAnswering",
                                            "AlbertForPreTraining") else {}
+    if problem:
+        config = {"problem_type": problem[0], "num_labels": int((problem + ["3"])[1])}
     path, twin = hub(task, **config)
     model = getattr(albert_keras, "TF" + task).from_pretrained(path)
     features, labels = make_batch(task, dict(TINY, vocab_size=model.config.vocab_size, **config))
+    counts = np.ones(3, bool)  # the examples PyTorch counts
+    if case in ("AlbertForSequenceClassification", "AlbertForMultipleChoice"):
+        labels["labels"][1] = -100
+        counts[1] = False
+    if task == "AlbertForQuestionAnswering":
+        counts[2] = False  # make_batch's last answer lies past the sequence
     out = model(features, **labels)
-    assert tuple(out.loss.shape) == (1,)
-    np.testing.assert_allclose(out.loss, [float(_torch(twin, features, **labels).loss)],
-                               atol=ATOL)
+    expected, per_example = _torch_losses(case, twin, features, labels)
+    if _transformers_tf_loss_shape(task) == "(1,)":
+        assert per_example is None
+        assert tuple(out.loss.shape) == (1,)
+        np.testing.assert_allclose(out.loss, [expected], atol=ATOL)
+        return
+    loss = np.asarray(out.loss)
+    assert loss.shape == (3,)
+    np.testing.assert_allclose(loss, per_example, atol=ATOL)
+    assert np.all(loss[~counts] == 0)
+    np.testing.assert_allclose(np.mean(loss[counts]), expected, atol=ATOL)
+    # compile() with no loss: Keras reports (and fit minimizes) PyTorch's mean over the
+    # examples that count, not the mean of the per-example losses.
+    model.compile(optimizer="adam")
+    reported = model.evaluate({**features, **labels}, batch_size=3, verbose=0)
+    np.testing.assert_allclose(reported, expected, atol=ATOL)
+    if not counts.all():
+        assert abs(reported - np.mean(loss)) > 1e-3

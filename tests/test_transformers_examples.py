@@ -3,8 +3,9 @@ script, run on albert_keras with only the import and the checkpoint path changed
 
 Each example's printed values are compared with the same example run on transformers'
 PyTorch twin (same random weights, transformers' own tokenizer on the same vocabulary).
-One line differs from transformers' text, `round(float(loss), 2)`: transformers' TF loss
-has shape (1,), as ours does, and NumPy >= 2.3 refuses `float()` of a 1-element array,
+One line differs from transformers' text, `round(float(loss), 2)`: in those examples (masked
+LM; sequence classification of one sentence) transformers' TF loss has shape (1,), as ours
+does, and NumPy >= 2.3 refuses `float()` of a 1-element array,
 so that line raises for transformers too; we check it raises the same TypeError, then
 read `loss[0]`.
 """

@@ -70,7 +70,12 @@ class AlbertPreTrainedModel(TFModelAPI, keras.Model):
         raise NotImplementedError
 
     def _loss(self, labels, outputs):
+        """transformers' PyTorch loss (a scalar, the mean): what `fit` minimizes."""
         raise NotImplementedError
+
+    def _output_loss(self, labels, outputs):
+        """`out.loss` in transformers' TF shape: (1,) here, (batch,) in per-example heads."""
+        return ops.reshape(self._loss(labels, outputs), (1,))
 
     # ------------------------------------------------------------ Keras plumbing
     def build(self, input_shape=None):
@@ -116,8 +121,8 @@ class AlbertPreTrainedModel(TFModelAPI, keras.Model):
             outputs = poison_invalid(outputs, valid)
         labels = {k: v for k, v in labels.items() if v is not None}
         if labels:
-            # Shape (1,), as transformers' TF models return it (hf_compute_loss).
-            outputs["loss"] = ops.reshape(self._loss(labels, outputs), (1,))
+            # In the shape transformers' TF head returns (its hf_compute_loss).
+            outputs["loss"] = self._output_loss(labels, outputs)
         outputs = self.output_class(outputs)
         return outputs if return_dict else outputs.to_tuple()
 
@@ -154,6 +159,8 @@ class AlbertPreTrainedModel(TFModelAPI, keras.Model):
             if replicas > 1:
                 loss = loss / replicas
         elif isinstance(y_pred, dict) and "loss" in y_pred:
+            # Labels out of sight: the mean of the output's loss (per-example heads give an
+            # ignored row 0, so PyTorch's mean needs the labels, above).
             loss = ops.mean(y_pred["loss"])
         else:
             raise ValueError(
@@ -172,11 +179,11 @@ class AlbertPreTrainedModel(TFModelAPI, keras.Model):
         return y_pred
 
     def _labels_from(self, x, y):
-        if isinstance(y, dict):
+        if isinstance(y, Mapping):
             return {k: v for k, v in y.items() if k in self.label_names}
         if y is not None:
             return {self.label_names[0]: y}
-        if isinstance(x, dict):
+        if isinstance(x, Mapping):
             return {k: x[k] for k in self.label_names if k in x}
         return {}
 

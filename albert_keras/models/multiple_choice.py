@@ -4,7 +4,7 @@ import keras
 from keras import ops
 
 from albert_keras.layers.initializers import normal_initializer
-from albert_keras.models.losses import masked_cross_entropy
+from albert_keras.models.losses import masked_cross_entropy, masked_cross_entropy_losses
 from albert_keras.models.outputs import MultipleChoiceModelOutput
 from albert_keras.models.task_model import AlbertTaskModel
 
@@ -16,6 +16,7 @@ class AlbertForMultipleChoice(AlbertTaskModel):
     Inputs carry a choice axis, (batch, num_choices, seq); they are flattened to
     (batch * num_choices, seq) for the encoder, as in transformers (so hidden
     states and attentions come out flattened too). Labels: `labels` (batch,).
+    `out.loss` is (batch,), one loss per example; a row labelled -100 gets 0.
 
     Example:
     >>> import numpy as np
@@ -62,3 +63,6 @@ class AlbertForMultipleChoice(AlbertTaskModel):
 
     def _loss(self, labels, outputs):
         return masked_cross_entropy(labels["labels"], outputs["logits"])
+
+    def _output_loss(self, labels, outputs):
+        return masked_cross_entropy_losses(labels["labels"], outputs["logits"])

@@ -3,7 +3,7 @@
 import keras
 
 from albert_keras.layers.initializers import normal_initializer
-from albert_keras.models.losses import question_answering_loss
+from albert_keras.models.losses import question_answering_loss, question_answering_losses
 from albert_keras.models.outputs import QuestionAnsweringModelOutput
 from albert_keras.models.task_model import AlbertTaskModel
 
@@ -13,7 +13,8 @@ class AlbertForQuestionAnswering(AlbertTaskModel):
     """ALBERT with a span head: a start and an end score for every token (SQuAD).
 
     Labels: `start_positions` and `end_positions` (batch,) token indices; positions
-    outside the sequence are ignored, as in transformers.
+    outside the sequence are ignored, as in transformers. `out.loss` is (batch,):
+    each example's (start + end) / 2, an ignored position adding 0.
 
     Example:
     >>> import numpy as np
@@ -42,11 +43,14 @@ class AlbertForQuestionAnswering(AlbertTaskModel):
         logits = self.qa_outputs(backbone["last_hidden_state"])  # (batch, seq, 2)
         return {"start_logits": logits[..., 0], "end_logits": logits[..., 1]}
 
-    def _loss(self, labels, outputs):
+    def _loss(self, labels, outputs, loss=question_answering_loss):
         if set(labels) != set(self.label_names):
             raise ValueError("question answering needs both start_positions and end_positions")
-        return question_answering_loss(labels["start_positions"], labels["end_positions"],
-                                       outputs["start_logits"], outputs["end_logits"])
+        return loss(labels["start_positions"], labels["end_positions"],
+                    outputs["start_logits"], outputs["end_logits"])
+
+    def _output_loss(self, labels, outputs):
+        return self._loss(labels, outputs, loss=question_answering_losses)
 
     def _labels_from(self, x, y):
         if y is not None and not isinstance(y, dict):

@@ -3,7 +3,8 @@
 import keras
 
 from albert_keras.layers.initializers import normal_initializer
-from albert_keras.models.losses import sequence_classification_loss
+from albert_keras.models.losses import (sequence_classification_loss,
+                                        sequence_classification_losses)
 from albert_keras.models.outputs import SequenceClassifierOutput
 from albert_keras.models.task_model import AlbertTaskModel
 
@@ -14,7 +15,8 @@ class AlbertForSequenceClassification(AlbertTaskModel):
 
     `config.num_labels` sets the width; the loss follows `config.problem_type`
     ("regression", "single_label_classification", "multi_label_classification"),
-    or is inferred as transformers does when it is None.
+    or is inferred as transformers does when it is None. `out.loss` has one loss
+    per example, (batch,), as transformers' TF head; a row labelled -100 gets 0.
 
     Example:
     >>> import numpy as np
@@ -45,3 +47,7 @@ class AlbertForSequenceClassification(AlbertTaskModel):
     def _loss(self, labels, outputs):
         return sequence_classification_loss(labels["labels"], outputs["logits"],
                                             self.config.num_labels, self.config.problem_type)
+
+    def _output_loss(self, labels, outputs):
+        return sequence_classification_losses(labels["labels"], outputs["logits"],
+                                              self.config.num_labels, self.config.problem_type)

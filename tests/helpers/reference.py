@@ -96,8 +96,25 @@ def our_outputs(model, inputs, labels):
     """Every output of our model as numpy."""
     out = model(**inputs, **labels, output_hidden_states=True, output_attentions=True)
     numpy = keras.ops.convert_to_numpy  # on every backend (a torch tensor may require grad)
-    return {k: (tuple(numpy(t) for t in v) if isinstance(v, tuple) else numpy(v))
-            for k, v in out.items()}
+    result = {k: (tuple(numpy(t) for t in v) if isinstance(v, tuple) else numpy(v))
+              for k, v in out.items()}
+    if "loss" in result and result["loss"].shape != (1,):
+        # One loss per example (transformers' TF shape for this head): PyTorch's loss is the
+        # mean over the rows it counts, kept in shape (1,) like the other heads'.
+        counted = _rows_pytorch_counts(inputs, labels)
+        result["loss"] = np.reshape(np.mean(result["loss"][counted]), (1,))
+    return result
+
+
+def _rows_pytorch_counts(inputs, labels):
+    """Rows transformers' PyTorch loss counts: labels not -100; QA positions inside the sequence
+    (it clamps them to [0, seq] and ignores seq; make_batch moves start and end together)."""
+    if "start_positions" in labels:
+        seq = np.shape(inputs["input_ids"])[-1]
+        return np.asarray(labels["start_positions"]) < seq
+    label = np.asarray(labels["labels"])
+    return label != -100 if label.ndim == 1 and label.dtype.kind == "i" else np.ones(
+        label.shape[0], bool)
 
 
 def assert_outputs_close(ours, reference, atol):

@@ -61,8 +61,8 @@ def test_user_loss_and_metrics_apply_to_the_logits():
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"])
     result = model.evaluate(inputs, labels["labels"], verbose=0, return_dict=True)
-    ours = np.asarray(model(**inputs, labels=labels["labels"]).loss)
-    np.testing.assert_allclose(result["loss"], ours, rtol=1e-5)
+    ours = np.asarray(model(**inputs, labels=labels["labels"]).loss)  # one per example
+    np.testing.assert_allclose(result["loss"], np.mean(ours), rtol=1e-5)
     assert 0.0 <= result["accuracy"] <= 1.0
     predictions = model.predict(inputs, verbose=0)
     assert predictions["logits"].shape == (4, 3)
@@ -96,7 +96,9 @@ def test_sequence_classification_losses_match_transformers(problem_type, num_lab
     ours = albert_keras.AlbertForSequenceClassification.from_pretrained(str(tmp_path))
     inputs, labels = make_batch(task, kwargs)
     expected = hf_outputs(reference, inputs, labels)["loss"]
-    np.testing.assert_allclose(np.asarray(ours(**inputs, **labels).loss), expected, atol=1e-5)
+    loss = np.asarray(ours(**inputs, **labels).loss)
+    assert loss.shape == (3,)  # one per example, as transformers' TF head
+    np.testing.assert_allclose(np.mean(loss), expected, atol=1e-5)
 
 
 def test_ignored_labels_do_not_count():
