@@ -64,3 +64,10 @@ def test_a_local_folder_wins_over_a_shipped_name(tmp_path, monkeypatch):
     assert hub.locate("albert-tiny-en").kind == "folder"
     with pytest.raises(FileNotFoundError, match="albert-tiny-en has no config.json"):
         hub.resolve_file("albert-tiny-en", "config.json")
+
+
+def test_load_of_a_missing_folder_says_so():
+    import albert_keras
+
+    with pytest.raises(FileNotFoundError, match=r"^no/such/folder does not exist \(no such folder"):
+        albert_keras.load("no/such/folder")

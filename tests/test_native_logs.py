@@ -41,7 +41,9 @@ print("after", file=sys.stderr)
 
 
 def _child(code, **env):
-    environment = {k: v for k, v in os.environ.items() if k != native_logs.VERBOSE_VARIABLE}
+    # Without tests/conftest.py's TF_CPP_MIN_LOG_LEVEL, as a user's process starts.
+    environment = {k: v for k, v in os.environ.items()
+                   if k != native_logs.VERBOSE_VARIABLE and not k.startswith("TF_CPP")}
     return subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True,
                           timeout=120, env=dict(environment, **env))
 

@@ -79,3 +79,27 @@ def test_the_demo_names_each_untrained_head_once(capsys, caplog):
     text = said.out + said.err + caplog.text
     assert text.count("qa_outputs.weight") == 1  # one QA model
     assert text.count("classifier.weight") == 3  # sequence, token and multiple-choice heads
+
+
+def test_building_the_package_keeps_the_shipped_models_without_a_setuptools_warning(tmp_path):
+    """setuptools printed a 40-line "Package would be ignored" warning for albert_keras.assets."""
+    import os
+    import shutil
+
+    root = os.path.join(os.path.dirname(__file__), "..")
+    source = tmp_path / "source"
+    shutil.copytree(os.path.join(root, "albert_keras"), source / "albert_keras",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("setup.py", "README.md", "pyproject.toml"):
+        shutil.copy(os.path.join(root, name), source / name)
+    done = subprocess.run([sys.executable, "setup.py", "build_py", "--build-lib",
+                           str(tmp_path / "lib")], cwd=source, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "would be ignored" not in done.stdout + done.stderr
+    from albert_keras.shipped import SHIPPED_MODELS
+
+    for name in SHIPPED_MODELS:
+        built = tmp_path / "lib" / "albert_keras" / "assets" / name
+        assert {"config.json", "model.safetensors", "spiece.model"} <= set(os.listdir(built))
+        assert list((built / "litert").glob("*.tflite")), name

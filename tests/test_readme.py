@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from albert_keras.native_logs import is_native_log_line
+
 ROOT = os.path.join(os.path.dirname(__file__), "..")
 README = os.path.join(ROOT, "README.md")
 
@@ -88,6 +90,8 @@ def test_every_readme_command_runs_in_order(tmp_path):
     for name in ("albert_keras", "tests"):
         os.symlink(os.path.join(os.path.abspath(ROOT), name), tmp_path / name)
     shutil.copytree(os.path.join(ROOT, "android_demo"), tmp_path / "android_demo")
+    # As a user's shell has it: without tests/conftest.py's TF_CPP_MIN_LOG_LEVEL.
+    user_env = {k: v for k, v in os.environ.items() if not k.startswith("TF_CPP")}
     commands = _readme_commands()
     assert any("--quantize all" in c for c in commands)
     assert any(c.startswith("albert-keras pretrain") for c in commands)
@@ -98,7 +102,9 @@ def test_every_readme_command_runs_in_order(tmp_path):
         elif argv[0] == "python":
             argv[0] = sys.executable
         result = subprocess.run(argv, capture_output=True, text=True, timeout=900, cwd=tmp_path,
-                                env=dict(os.environ, HF_HUB_OFFLINE="1"), check=False)
+                                env=dict(user_env, HF_HUB_OFFLINE="1"), check=False)
         assert result.returncode == 0, (command, result.stderr[-3000:])
+        native = [line for line in result.stderr.splitlines() if is_native_log_line(line)]
+        assert native == [], (command, native)  # TensorFlow's / LiteRT's C++ log lines
     assert (tmp_path / "pretrained" / "config.json").is_file()
     assert (tmp_path / "sst2.keras").is_file()
