@@ -108,3 +108,14 @@ def test_every_readme_command_runs_in_order(tmp_path):
         assert native == [], (command, native)  # TensorFlow's / LiteRT's C++ log lines
     assert (tmp_path / "pretrained" / "config.json").is_file()
     assert (tmp_path / "sst2.keras").is_file()
+
+
+def test_readme_is_a_short_front_door():
+    """At most about 150 lines; the measured figures live in benchmarks/README.md."""
+    text = open(README, encoding="utf-8").read()
+    assert len(text.splitlines()) <= 150
+    assert "(benchmarks/README.md)" in text
+    assert not re.search(r"\d\s?(ms|MB|GFLOP/s|sentences/s)\b", text), "a measured figure"
+    for section in ("## Install and run", "## Load and run", "## Fine-tune", "## Export",
+                    "## On a phone", "## What it does"):
+        assert section in text, section
