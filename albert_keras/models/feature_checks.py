@@ -3,6 +3,9 @@ numpy, in a traced TensorFlow graph by asserts, and where a compiler drops asser
 jit) by NaN outputs for the invalid examples. Backend-neutral: TensorFlow is imported only on
 the TensorFlow backend."""
 
+import contextlib
+import contextvars
+
 import keras
 import numpy as np
 from keras import ops
@@ -10,6 +13,22 @@ from keras import ops
 from albert_keras.config import check_id_range, check_mask_values
 
 SHAPED_LIKE_IDS = ("attention_mask", "token_type_ids", "position_ids")
+_VALUES_CHECKED = contextvars.ContextVar("albert_keras_values_checked", default=False)
+
+
+@contextlib.contextmanager
+def values_checked_by_caller():
+    """Within it, a model checks the features' shapes and dtypes but not their values.
+
+    For a caller that checked the values itself, eagerly and with a message naming the
+    place (the pipelines' Keras runtime does, before its traced forward pass): the graph
+    then holds no second range check.
+    """
+    token = _VALUES_CHECKED.set(True)
+    try:
+        yield
+    finally:
+        _VALUES_CHECKED.reset(token)
 
 
 def check_features(features, config, values=True):
@@ -60,7 +79,7 @@ def check_features(features, config, values=True):
             check_static_shape(key, tuple(features[key].shape), name, shape)
     if any(keras.backend.is_keras_tensor(v) for v in features.values() if v is not None):
         return features, None  # symbolic (functional API): no values yet
-    checks = _value_checks(features, config) if values else []
+    checks = _value_checks(features, config) if values and not _VALUES_CHECKED.get() else []
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf  # the TensorFlow backend only
 

@@ -3,13 +3,16 @@
 import numpy as np
 
 from albert_keras.tasks import TOKEN_INPUTS
+from albert_keras.tokenization.encoding import BatchEncoding, pad_to_shape
 
 
 class Pipeline:
     """Base of the task pipelines, in the style of transformers' `pipeline()`.
 
-    Subclasses implement `preprocess(item, **kw) -> (encoding dict, context)` and
-    `postprocess(outputs for one item, context, **kw)`. This class sorts items by
+    Subclasses implement `preprocess_batch(items, **kw) -> [(encoding dict, context)]`
+    (the task pipelines tokenize all the items in one tokenizer call; `preprocess(item)`
+    alone is still taken) and `postprocess(outputs for one item, context, **kw)`.
+    This class sorts items by
     token length before batching (so short text is never padded to the longest
     text of the whole input), pads each batch to its own longest item, runs the
     runtime and restores the input order.
@@ -42,7 +45,14 @@ class Pipeline:
         self.max_length = max_length or default_length(runtime, tokenizer)
 
     def preprocess(self, item, **kwargs):
-        raise NotImplementedError
+        """`(encoding, context)` of one item."""
+        if type(self).preprocess_batch is Pipeline.preprocess_batch:
+            raise NotImplementedError
+        return self.preprocess_batch([item], **kwargs)[0]
+
+    def preprocess_batch(self, items, **kwargs):
+        """`[(encoding, context)]` of the items (here: `preprocess` item by item)."""
+        return [self.preprocess(item, **kwargs) for item in items]
 
     def postprocess(self, outputs, context, **kwargs):
         raise NotImplementedError
@@ -55,7 +65,7 @@ class Pipeline:
         self.check_arguments(**kwargs)
         single = not isinstance(inputs, (list, tuple)) or self._is_single(inputs)
         items = [inputs] if single else list(inputs)
-        encoded = [self.preprocess(item, **kwargs) for item in items]
+        encoded = self.preprocess_batch(items, **kwargs) if items else []
         # Each item may hold several windows (long QA contexts): one row per window.
         rows = [(i, w) for i, (enc, _) in enumerate(encoded) for w in range(len(enc["input_ids"]))]
         lengths = [len(encoded[i][0]["input_ids"][w]) for i, w in rows]
@@ -87,14 +97,24 @@ class Pipeline:
         return False
 
     def _pad(self, rows):
-        width = max(len(r["input_ids"]) for r in rows)
+        """The rows' token features as int32 arrays, padded to the longest row."""
+        shape = (len(rows), max(len(r["input_ids"]) for r in rows))
         pad_id = self.tokenizer.pad_token_id
-        padded = {}
-        for key in TOKEN_INPUTS:
-            fill = pad_id if key == "input_ids" else 0
-            padded[key] = np.array([list(r[key]) + [fill] * (width - len(r[key])) for r in rows],
-                                   dtype="int32")
-        return padded
+        return {key: pad_to_shape([r[key] for r in rows], shape,
+                                  pad_id if key == "input_ids" else 0)
+                for key in TOKEN_INPUTS}
+
+
+def split_items(encoding, count):
+    """A batch encoding of `count` items as one encoding per item (several rows where the
+    tokenizer cut an item into windows: `overflow_to_sample_mapping`)."""
+    owners = encoding.get("overflow_to_sample_mapping") or range(len(encoding["input_ids"]))
+    keys = [k for k in encoding if k != "overflow_to_sample_mapping"]
+    items = [BatchEncoding({k: [] for k in keys}) for _ in range(count)]
+    for row, owner in enumerate(owners):
+        for key in keys:
+            items[owner][key].append(encoding[key][row])
+    return items
 
 
 def positive_int(name, value, none=False):

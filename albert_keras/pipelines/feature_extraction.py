@@ -1,6 +1,6 @@
 """FeatureExtractionPipeline: the last hidden state of every token."""
 
-from albert_keras.pipelines.base import Pipeline
+from albert_keras.pipelines.base import Pipeline, split_items
 
 
 class FeatureExtractionPipeline(Pipeline):
@@ -16,8 +16,9 @@ class FeatureExtractionPipeline(Pipeline):
     task = "feature-extraction"
     call_arguments = ("return_tensors",)
 
-    def preprocess(self, text, **kwargs):
-        return self.tokenizer([text], truncation=True, max_length=self.max_length), None
+    def preprocess_batch(self, texts, **kwargs):
+        encoding = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)
+        return [(item, None) for item in split_items(encoding, len(texts))]
 
     def postprocess(self, outputs, context, return_tensors=False, **kwargs):
         vectors = outputs[0]["last_hidden_state"][None]  # (1, tokens, H) as transformers

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from albert_keras.pipelines.base import Pipeline, shorten
+from albert_keras.pipelines.base import Pipeline, shorten, split_items
 
 
 def softmax(x):
@@ -26,17 +26,21 @@ class FillMaskPipeline(Pipeline):
     task = "fill-mask"
     call_arguments = ("top_k",)
 
-    def preprocess(self, text, **kwargs):
-        encoding = self.tokenizer([text], truncation=True, max_length=self.max_length)
-        ids = encoding["input_ids"][0]
-        if self.tokenizer.mask_token_id not in ids:
-            mask = self.tokenizer.mask_token
-            if mask in text:
-                raise ValueError(f"The {mask} is past the first {self.max_length} tokens the "
-                                 f"model takes, and truncation removed it: {shorten(text)}; put "
-                                 f"it nearer the start or shorten the text")
-            raise ValueError(f"No {mask} in the input: {shorten(text)}")
-        return encoding, ids
+    def preprocess_batch(self, texts, **kwargs):
+        encoding = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)
+        encoded = []
+        for text, item in zip(texts, split_items(encoding, len(texts))):
+            ids = item["input_ids"][0]
+            if self.tokenizer.mask_token_id not in ids:
+                mask = self.tokenizer.mask_token
+                if mask in text:
+                    raise ValueError(f"The {mask} is past the first {self.max_length} tokens "
+                                     f"the model takes, and truncation removed it: "
+                                     f"{shorten(text)}; put it nearer the start or shorten the "
+                                     f"text")
+                raise ValueError(f"No {mask} in the input: {shorten(text)}")
+            encoded.append((item, ids))
+        return encoded
 
     def postprocess(self, outputs, ids, top_k=5, **kwargs):
         logits = outputs[0]["logits"]

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from albert_keras.pipelines.base import Pipeline, default_length, positive_int, shorten
+from albert_keras.pipelines.base import (Pipeline, default_length, positive_int, shorten,
+                                         split_items)
 from albert_keras.pipelines.fill_mask import softmax
 
 
@@ -49,30 +50,34 @@ class QuestionAnsweringPipeline(Pipeline):
     def _is_single(self, inputs):
         return isinstance(inputs, dict)
 
-    def preprocess(self, item, **kwargs):
-        if not isinstance(item, dict) or not {"question", "context"} <= set(item):
-            raise ValueError("question-answering takes {'question': ..., 'context': ...}")
-        for key in ("question", "context"):
-            if isinstance(item[key], str) and not item[key].strip():
-                raise ValueError(f"question-answering: the {key} is empty")
-        self._check_room(item["question"])
+    def preprocess_batch(self, items, **kwargs):
+        for item in items:
+            if not isinstance(item, dict) or not {"question", "context"} <= set(item):
+                raise ValueError("question-answering takes {'question': ..., 'context': ...}")
+            for key in ("question", "context"):
+                if isinstance(item[key], str) and not item[key].strip():
+                    raise ValueError(f"question-answering: the {key} is empty")
+        questions = [item["question"] for item in items]
+        self._check_room(questions)
         encoding = self.tokenizer(
-            [item["question"]], [item["context"]], truncation="only_second",
+            questions, [item["context"] for item in items], truncation="only_second",
             max_length=self.max_length, stride=self.doc_stride, return_overflowing_tokens=True,
             return_offsets_mapping=True, return_special_tokens_mask=True)
-        return encoding, (item["context"], encoding)
+        return [(encoded, (item["context"], encoded))
+                for item, encoded in zip(items, split_items(encoding, len(items)))]
 
-    def _check_room(self, question):
+    def _check_room(self, questions):
         """Refuses a question that leaves a window no room for `doc_stride` + 1 context
         tokens (the tokenizer would return it untruncated and the model refuse it)."""
-        asked = len(self.tokenizer([question], add_special_tokens=False)["input_ids"][0])
-        room = self.max_length - asked - 3  # [CLS] question [SEP] context [SEP]
-        if room <= self.doc_stride:
-            raise ValueError(
-                f"the question is {asked} tokens: with the context it must fit "
-                f"max_length={self.max_length} tokens, leaving more than doc_stride="
-                f"{self.doc_stride} for the context; shorten the question to at most "
-                f"{self.max_length - self.doc_stride - 4} tokens: {shorten(question)}")
+        ids = self.tokenizer(list(questions), add_special_tokens=False)["input_ids"]
+        for question, asked in zip(questions, map(len, ids)):
+            room = self.max_length - asked - 3  # [CLS] question [SEP] context [SEP]
+            if room <= self.doc_stride:
+                raise ValueError(
+                    f"the question is {asked} tokens: with the context it must fit "
+                    f"max_length={self.max_length} tokens, leaving more than doc_stride="
+                    f"{self.doc_stride} for the context; shorten the question to at most "
+                    f"{self.max_length - self.doc_stride - 4} tokens: {shorten(question)}")
 
     def postprocess(self, outputs, context_info, top_k=1, max_answer_len=15,
                     align_to_words=True, **kwargs):

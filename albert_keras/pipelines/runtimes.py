@@ -15,6 +15,7 @@ from albert_keras.pipelines import artifacts
 from albert_keras.pipelines.litert import SharedWeightsRunner
 from albert_keras.tasks import BY_NAME, TFLITE_INPUTS, TOKEN_INPUTS
 from albert_keras.tokenization import AlbertTokenizer
+from albert_keras.tokenization.encoding import pad_to_shape
 
 LABELS_FILE = "labels.txt"  # TFLite associated file: label names, one per line
 ANY_LENGTH_LIMIT = 512  # ALBERT's max_position_embeddings: an any-length file without config.json
@@ -150,9 +151,13 @@ class KerasRuntime:
     def _call(self, input_ids, attention_mask, token_type_ids):
         import tensorflow as tf
 
+        # local: imports Keras (TensorFlow); the LiteRT path needs none
+        from albert_keras.models.feature_checks import values_checked_by_caller
+
         self.traces += 1
-        outputs = dict(self.model(input_ids, attention_mask=attention_mask,
-                                  token_type_ids=token_type_ids))
+        with values_checked_by_caller():  # `__call__` checked them, with a clear message
+            outputs = dict(self.model(input_ids, attention_mask=attention_mask,
+                                      token_type_ids=token_type_ids))
         return tf.nest.map_structure(  # bfloat16 outputs as float32: numpy reads those
             lambda t: tf.cast(t, tf.float32) if getattr(t, "dtype", tf.int32).is_floating else t,
             outputs)
@@ -174,8 +179,7 @@ class KerasRuntime:
         shape = arrays["input_ids"].shape
         padded = self.bucket_shape(shape)
         if padded != shape:  # zeros: pad id, no attention, segment 0
-            arrays = {k: np.pad(v, [(0, p - s) for s, p in zip(shape, padded)])
-                      for k, v in arrays.items()}
+            arrays = {k: pad_to_shape(v, padded) for k, v in arrays.items()}
         outputs = self._forward(*(tf.constant(arrays[k]) for k in TOKEN_INPUTS))
         width = shape[-1]
         return {k: (v.numpy()[:shape[0], :width] if _has_sequence_axis(k, v)
@@ -198,8 +202,8 @@ class _ArtifactRuntime:
 
     def _pad(self, arrays):
         """Each feature padded to the artifact's length with zeros (pad id, no attention)."""
-        width = arrays["input_ids"].shape[1]
-        return {k: np.pad(v, [(0, 0), (0, self.max_length - width)]) for k, v in arrays.items()}
+        shape = (len(arrays["input_ids"]), self.max_length)
+        return {k: pad_to_shape(v, shape) for k, v in arrays.items()}
 
     @staticmethod
     def _trim(outputs, width):

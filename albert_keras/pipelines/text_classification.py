@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from albert_keras.pipelines.base import Pipeline
+from albert_keras.pipelines.base import Pipeline, split_items
 from albert_keras.pipelines.fill_mask import softmax
 
 
@@ -30,21 +30,32 @@ class TextClassificationPipeline(Pipeline):
             raise ValueError(f"function_to_apply must be one of {self.functions} or None, got "
                              f"{function_to_apply!r:.40}")
 
-    def preprocess(self, item, **kwargs):
-        if isinstance(item, dict):
+    def preprocess_batch(self, items, **kwargs):
+        """Texts in one tokenizer call and text pairs in another (the tokenizer takes a
+        batch of texts or a batch of pairs)."""
+        singles, pairs = [], []  # (place in items, text[, text_pair])
+        for place, item in enumerate(items):
+            if not isinstance(item, dict):
+                singles.append((place, item))
+                continue
             if "text" not in item or not set(item) <= {"text", "text_pair"}:
                 keys = ", ".join(sorted(map(repr, item)))
                 raise ValueError("text-classification takes a str, a list of them, or "
                                  "{'text': ..., 'text_pair': ...}; got a dict with keys "
                                  f"{keys[:200]}")
-            if "text_pair" not in item:
-                return self.tokenizer([item["text"]], truncation=True,
-                                      max_length=self.max_length), None
-            encoding = self.tokenizer([item["text"]], [item["text_pair"]], truncation=True,
-                                      max_length=self.max_length)
-        else:
-            encoding = self.tokenizer([item], truncation=True, max_length=self.max_length)
-        return encoding, None
+            if "text_pair" in item:
+                pairs.append((place, item["text"], item["text_pair"]))
+            else:
+                singles.append((place, item["text"]))
+        encoded = [None] * len(items)
+        for group in (singles, pairs):
+            if group:
+                places, *texts = zip(*group)
+                encoding = self.tokenizer(*map(list, texts), truncation=True,
+                                          max_length=self.max_length)
+                for place, item in zip(places, split_items(encoding, len(places))):
+                    encoded[place] = (item, None)
+        return encoded
 
     def postprocess(self, outputs, context, top_k="", function_to_apply=None, **kwargs):
         logits = outputs[0]["logits"].astype("float64")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from albert_keras.pipelines.base import Pipeline
+from albert_keras.pipelines.base import Pipeline, split_items
 from albert_keras.pipelines.fill_mask import softmax
 
 
@@ -43,10 +43,11 @@ class TokenClassificationPipeline(Pipeline):
             raise ValueError(f"aggregation_strategy={name!r}: use 'none' or 'simple'")
         return name
 
-    def preprocess(self, text, **kwargs):
-        encoding = self.tokenizer([text], truncation=True, max_length=self.max_length,
+    def preprocess_batch(self, texts, **kwargs):
+        encoding = self.tokenizer(list(texts), truncation=True, max_length=self.max_length,
                                   return_offsets_mapping=True, return_special_tokens_mask=True)
-        return encoding, (text, encoding)
+        return [(item, (text, item)) for text, item in
+                zip(texts, split_items(encoding, len(texts)))]
 
     def postprocess(self, outputs, context, aggregation_strategy=None, ignore_labels=None,
                     **kwargs):

@@ -162,6 +162,20 @@ def pad_features(features, padding, max_length, pad_to_multiple_of, pad_id):
     return features
 
 
+def pad_to_shape(rows, shape, pad_value=0, dtype="int32"):
+    """One feature's rows (lists or arrays, each at most `shape[1:]`) as one array of `shape`.
+
+    Each row is written at the start of its place and the rest filled with `pad_value`
+    (the pad id for `input_ids`, 0 for masks and segments): what the pipelines do to a
+    batch of token rows and the runtimes to a batch for a fixed or bucketed length.
+    """
+    out = np.full(shape, pad_value, dtype)
+    for i, row in enumerate(rows):
+        row = np.asarray(row)
+        out[(i,) + tuple(slice(0, n) for n in row.shape)] = row
+    return out
+
+
 def to_tensors(encoding, return_tensors):
     """Turn lists into "np" arrays or "tf" tensors (None leaves Python lists)."""
     if return_tensors is None:
