@@ -81,3 +81,48 @@ def test_get_task_resolves_aliases_and_names_the_valid_ones():
     assert tasks.get_task("ner") is tasks.get_task("token-classification")
     with pytest.raises(ValueError, match="unknown task 'summarization'.*sentiment-analysis"):
         tasks.get_task("summarization")
+
+
+# Classes named here are another library's (keras-hub's task classes, told apart without
+# importing keras-hub); no module tells our own models apart by their class names.
+FOREIGN_CLASS_NAMES = {"checkpoints/keras_hub.py"}
+
+
+def test_no_module_tells_classes_apart_by_their_names():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if str(path.relative_to(PACKAGE)) in FOREIGN_CLASS_NAMES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare) and any(
+                    isinstance(side, ast.Attribute) and side.attr == "__name__"
+                    for side in [node.left, *node.comparators]):
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not found, f"compare the class (or an attribute it declares), not its name: {found}"
+
+
+def test_the_models_declare_their_registry_name_and_weight_rows():
+    from albert_keras import AlbertConfig, models
+    from albert_keras.weights.hf import class_name, rows_for
+
+    config = AlbertConfig(vocab_size=40, embedding_size=8, hidden_size=16, num_hidden_layers=1,
+                          num_attention_heads=2, intermediate_size=20)
+    for task in TASKS:
+        cls = getattr(models, task.model_class)
+        assert cls.architecture == task.model_class
+        model = cls(config)
+        rows = rows_for(model)
+        assert [row.path for row in rows] == [row.path for row in model.weight_rows()]
+        keys = sorted(row.hf_key for row in rows)
+        backbone = [key for key in keys if "embeddings" in key]
+        # A bare AlbertModel's weights sit at the top of its checkpoint, a head's below `albert.`
+        assert all(key.startswith("albert.") for key in backbone) == (
+            task.model_class != "AlbertModel"), (task.model_class, backbone[:2])
+    assert models.AlbertForMultipleChoice.input_rank == 3 and models.AlbertModel.input_rank == 2
+
+    class Mine(models.AlbertForMaskedLM):  # a user's subclass keeps its parent's rows
+        pass
+
+    assert class_name(Mine(config)) == "AlbertForMaskedLM"
+    with pytest.raises(TypeError, match="str is not an ALBERT model"):
+        rows_for("not a model")

@@ -46,6 +46,8 @@ class AlbertModel(AlbertPreTrainedModel):
     """
 
     output_class = BaseModelOutputWithPooling
+    architecture = "AlbertModel"
+    weight_prefix = ""  # a bare backbone: its weights at the top
     label_names = ()
     main_output = "last_hidden_state"
 

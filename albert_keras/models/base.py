@@ -9,6 +9,7 @@ from albert_keras.config import AlbertConfig, as_config  # noqa: F401 (as_config
 from albert_keras.models.feature_checks import check_features, poison_invalid
 from albert_keras.models.tf_model_api import TFModelAPI
 from albert_keras.weights import hf
+from albert_keras.weights.names import weight_names
 
 FEATURE_NAMES = ("input_ids", "attention_mask", "token_type_ids", "position_ids", "head_mask",
                  "inputs_embeds")
@@ -49,6 +50,11 @@ class AlbertPreTrainedModel(TFModelAPI, keras.Model):
     label_names = ("labels",)
     main_output = "logits"
     base_model_prefix = "albert"
+    # Declared by AlbertModel and each head (inherited by their subclasses): the name the task
+    # registry, the weight-name table and config.json's `architectures` know the class by.
+    architecture = None
+    weight_prefix = "albert."  # where the backbone's weights sit in this model's checkpoints
+    input_rank = 2  # input_ids of shape (batch, seq); 3 for (batch, choices, seq)
     loss_scaled_for_distribution = True  # compute_loss divides by the replica count
 
     def __init__(self, config, **kwargs):
@@ -141,6 +147,13 @@ class AlbertPreTrainedModel(TFModelAPI, keras.Model):
             if name in data:
                 labels[name] = data[name]
         return features, labels
+
+    def weight_rows(self):
+        """This model's weights as `weights.names.WeightName` rows (ours, transformers', TF1,
+        keras-hub), from its declared `architecture` and `weight_prefix`."""
+        backbone = getattr(self, self.base_model_prefix) if self.weight_prefix else self
+        return weight_names(self.architecture, self.config, pooler=backbone.pooler is not None,
+                            base_prefix=self.weight_prefix)
 
     def _check_features(self, features, values=True):
         """`feature_checks.check_features` with this model's config: `(features, valid)`."""

@@ -24,6 +24,7 @@ class AlbertForMaskedLM(AlbertTaskModel):
     """
 
     output_class = MaskedLMOutput
+    architecture = "AlbertForMaskedLM"
     add_pooling_layer = False
 
     def _create_head(self, config):

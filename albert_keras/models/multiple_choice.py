@@ -29,6 +29,8 @@ class AlbertForMultipleChoice(AlbertTaskModel):
     """
 
     output_class = MultipleChoiceModelOutput
+    architecture = "AlbertForMultipleChoice"
+    input_rank = 3  # (batch, choices, seq)
 
     def _create_head(self, config):
         self.dropout = keras.layers.Dropout(config.classifier_dropout_prob,

@@ -27,6 +27,7 @@ class AlbertForPreTraining(AlbertTaskModel):
     """
 
     output_class = AlbertForPreTrainingOutput
+    architecture = "AlbertForPreTraining"
     label_names = ("labels", "sentence_order_label")
     main_output = "prediction_logits"
 

@@ -27,6 +27,7 @@ class AlbertForQuestionAnswering(AlbertTaskModel):
     """
 
     output_class = QuestionAnsweringModelOutput
+    architecture = "AlbertForQuestionAnswering"
     label_names = ("start_positions", "end_positions")
     main_output = "start_logits"
     add_pooling_layer = False

@@ -29,6 +29,7 @@ class AlbertForSequenceClassification(AlbertTaskModel):
     """
 
     output_class = SequenceClassifierOutput
+    architecture = "AlbertForSequenceClassification"
 
     def _create_head(self, config):
         self.dropout = keras.layers.Dropout(config.classifier_dropout_prob,

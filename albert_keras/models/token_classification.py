@@ -26,6 +26,7 @@ class AlbertForTokenClassification(AlbertTaskModel):
     """
 
     output_class = TokenClassifierOutput
+    architecture = "AlbertForTokenClassification"
     add_pooling_layer = False
 
     def _create_head(self, config):

@@ -143,8 +143,7 @@ class KerasRuntime:
         self.traces = 0  # times the forward pass was traced (once, whatever the shapes)
         import tensorflow as tf
 
-        rank = 3 if type(model).__name__ == "AlbertForMultipleChoice" else 2
-        spec = tf.TensorSpec([None] * rank, tf.int32)
+        spec = tf.TensorSpec([None] * model.input_rank, tf.int32)
         self._forward = tf.function(self._call, input_signature=[spec, spec, spec],
                                     jit_compile=self.jit_compile)
 

@@ -9,29 +9,27 @@ import numpy as np
 
 from albert_keras import hub
 from albert_keras.config import AlbertConfig, as_config
-from albert_keras.tasks import TASKS
 from albert_keras.weights.assign import assign_weights
 from albert_keras.weights.atomic import atomic_directory, default_permissions
-from albert_keras.weights.names import resolve, weight_names
+from albert_keras.weights.names import resolve
 from albert_keras.weights.readers import read_tensors
 
 logger = logging.getLogger(__name__)
-_MODEL_CLASSES = {task.model_class for task in TASKS}  # AlbertModel and the six heads
 
 
 def rows_for(model):
-    """The weight-name rows of a model instance."""
-    backbone = model if class_name(model) == "AlbertModel" else model.albert
-    return weight_names(class_name(model), model.config, pooler=backbone.pooler is not None)
+    """The weight-name rows of a model instance: those it declares (`weight_rows()`)."""
+    class_name(model)  # a TypeError for anything else
+    return model.weight_rows()
 
 
 def class_name(model):
-    """The ALBERT class a model is (or derives from), for the head table: the first class of
-    its method resolution order that the task registry names."""
-    for cls in type(model).__mro__:
-        if cls.__name__ in _MODEL_CLASSES:
-            return cls.__name__
-    raise TypeError(f"{type(model).__name__} is not an ALBERT model")
+    """The ALBERT class a model is (or derives from), as its class declares it
+    (`architecture`: AlbertModel or one of the six heads)."""
+    name = getattr(type(model), "architecture", None)
+    if not isinstance(name, str):
+        raise TypeError(f"{type(model).__name__} is not an ALBERT model")
+    return name
 
 
 def load_model(cls, path_or_name, config=None, **overrides):
@@ -57,7 +55,7 @@ def match_prefix(tensors, model):
     and transformers loads either into either. We do the same.
     """
     has_prefix = any(k.startswith("albert.") for k in tensors)
-    if class_name(model) == "AlbertModel":
+    if not model.weight_prefix:  # a bare AlbertModel
         if has_prefix:
             return {k[len("albert."):]: v for k, v in tensors.items() if k.startswith("albert.")}
         return tensors
