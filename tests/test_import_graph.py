@@ -141,3 +141,15 @@ def test_every_package_docstring_names_its_modules_and_architecture_md_every_par
         if module not in ("__init__", "__main__") and not re.search(rf"\b{module}\b", architecture):
             unnamed.append(f"ARCHITECTURE.md: {module}")
     assert not unnamed, unnamed
+
+
+def test_the_tflite_metadata_reader_sits_below_the_exporter_and_the_pipelines():
+    from albert_keras import tflite_metadata
+    from albert_keras.export import metadata
+
+    graph = import_graph()
+    assert "export" not in graph.get("pipelines", {}), graph.get("pipelines")
+    assert "tflite_metadata" in graph["pipelines"] and "tflite_metadata" in graph["export"]
+    for name in ("read_metadata", "signature_entries", "io_names", "SPIECE_FILE", "LABELS_FILE",
+                 "TASK_LIBRARY_SPIECE_FILE", "METADATA_NAME", "FILE_IDENTIFIER"):
+        assert getattr(metadata, name) is getattr(tflite_metadata, name), name

@@ -13,11 +13,10 @@ import json
 import os
 
 from albert_keras.config import AlbertConfig
+from albert_keras.tflite_metadata import CONFIG_FILE, SPIECE_FILE, TFLITE_IDENTIFIER, read_metadata
 
-CONFIG_FILE = "config.json"
-SPIECE_FILE = "spiece.model"
 REPORT_FILE = "export_report.json"
-_TFLITE_IDENTIFIER = b"TFL3"
+_TFLITE_IDENTIFIER = TFLITE_IDENTIFIER  # its old name here
 
 
 # ------------------------------------------------------------------ detection
@@ -108,9 +107,7 @@ def saved_model_config_file(path):
 # ------------------------------------------------------------------ TFLite
 def tflite_metadata(data):
     """(task or None, {associated file name: bytes}) of a .tflite file's bytes."""
-    from albert_keras.export import metadata
-
-    meta = metadata.read_metadata(data)
+    meta = read_metadata(data)
     if meta is None:
         return None, {}
     name = meta.get("name") or ""

@@ -25,6 +25,7 @@ import os
 import numpy as np
 
 from albert_keras.native_logs import quiet_at_exit, quiet_native_stderr
+from albert_keras.tflite_metadata import signature_entries
 
 IN_MEMORY_WEIGHT_CACHE = ":memory"  # XNNPACK's name for a cache that is never written to disk
 _DTYPES = {0: np.float32, 2: np.int32, 4: np.int64, 9: np.int8, 3: np.uint8}  # TensorType
@@ -39,8 +40,6 @@ def output_shape(signature, batch, width):
 
 def signature_tensors(data):
     """{"inputs" | "outputs": {name: (shape signature, numpy dtype)}} of the main signature."""
-    from albert_keras.export.metadata import signature_entries
-
     graph, entries = signature_entries(data)
     found = {}
     for side, names in entries.items():

@@ -15,9 +15,9 @@ from albert_keras.pipelines import artifacts
 from albert_keras.pipelines.litert import SharedWeightsRunner
 from albert_keras.tasks import BY_NAME, TFLITE_INPUTS, TOKEN_INPUTS
 from albert_keras.tokenization import AlbertTokenizer
+from albert_keras.tflite_metadata import LABELS_FILE
 from albert_keras.tokenization.encoding import pad_to_shape
 
-LABELS_FILE = "labels.txt"  # TFLite associated file: label names, one per line
 ANY_LENGTH_LIMIT = 512  # ALBERT's max_position_embeddings: an any-length file without config.json
 MODEL_OUTPUTS = ("logits", "start_logits", "end_logits", "last_hidden_state", "pooler_output")
 # `dtype=` names (transformers' pipeline argument) -> the Keras dtype policy the model runs in.
