@@ -28,6 +28,8 @@ TEST = [
     # sentencepiece AlbertTokenizer, on the CPU torch wheel.
     "torch==2.13.0",
     "transformers==4.57.1",
+    # Keras' JAX backend: the parity and training tests also run on JAX (and on torch).
+    "jax[cpu]==0.10.2",
     # Reference implementations of the official metrics.
     "scikit-learn>=1.4",
     "scipy>=1.11",

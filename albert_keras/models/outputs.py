@@ -1,5 +1,6 @@
 """Output containers with transformers' field names: `out.logits`, `out["logits"]` and `out[0]` work."""
 
+import keras
 import optree
 
 
@@ -57,6 +58,12 @@ def _output_class(name, fields, doc):
         lambda keys, values: cls(zip(keys, values)),
         namespace="keras",
     )
+    if keras.backend.backend() == "jax":  # jax.jit returns it from traced steps (evaluate)
+        import jax
+
+        jax.tree_util.register_pytree_node(
+            cls, lambda out: (tuple(out.values()), tuple(out.keys())),
+            lambda keys, values: cls(zip(keys, values)))
     return cls
 
 

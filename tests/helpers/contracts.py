@@ -59,7 +59,7 @@ def check_task_model(cls, config, inputs, labels, tmp_path):
     # fit: compile without a loss -> transformers' loss on labels given as y.
     dataset = tf.data.Dataset.from_tensor_slices((inputs, labels)).batch(2).repeat()
     model.compile(optimizer=keras.optimizers.Adam(1e-3))
-    before = [np.array(w) for w in model.trainable_weights]
+    before = [to_numpy(w).copy() for w in model.trainable_weights]
     history = model.fit(dataset, steps_per_epoch=3, epochs=2, verbose=0)
     losses = history.history["loss"]
     assert all(np.isfinite(losses)), losses

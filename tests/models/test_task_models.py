@@ -8,7 +8,7 @@ import tensorflow as tf
 import albert_keras
 from albert_keras import AlbertConfig
 from tests.conftest import TINY
-from tests.helpers.contracts import check_task_model
+from tests.helpers.contracts import check_task_model, to_numpy
 from tests.helpers.reference import TORCH_TASKS, hf_outputs, make_batch, random_hf_model
 
 
@@ -34,8 +34,8 @@ def test_backbone_keras_contract(tmp_path):
     path = str(tmp_path / "backbone.keras")
     model.save(path)
     restored = keras.saving.load_model(path)
-    np.testing.assert_allclose(np.asarray(restored(**inputs).pooler_output),
-                               np.asarray(model(**inputs).pooler_output), atol=1e-6)
+    np.testing.assert_allclose(to_numpy(restored(**inputs).pooler_output),
+                               to_numpy(model(**inputs).pooler_output), atol=1e-6)
 
 
 def test_fit_learns_with_labels_inside_the_features_dict():
@@ -61,7 +61,7 @@ def test_user_loss_and_metrics_apply_to_the_logits():
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                   metrics=["accuracy"])
     result = model.evaluate(inputs, labels["labels"], verbose=0, return_dict=True)
-    ours = np.asarray(model(**inputs, labels=labels["labels"]).loss)  # one per example
+    ours = to_numpy(model(**inputs, labels=labels["labels"]).loss)  # one per example
     np.testing.assert_allclose(result["loss"], np.mean(ours), rtol=1e-5)
     assert 0.0 <= result["accuracy"] <= 1.0
     predictions = model.predict(inputs, verbose=0)
@@ -82,7 +82,7 @@ def test_return_dict_false_is_transformers_tuple_order(tmp_path):
     got = ours(**inputs, **labels, return_dict=False)
     assert isinstance(got, tuple) and len(got) == len(theirs) == 3
     for a, b in zip(got, theirs):
-        np.testing.assert_allclose(np.asarray(a), b.numpy(), atol=1e-5)
+        np.testing.assert_allclose(to_numpy(a), b.numpy(), atol=1e-5)
 
 
 @pytest.mark.parametrize("problem_type, num_labels", [
@@ -96,7 +96,7 @@ def test_sequence_classification_losses_match_transformers(problem_type, num_lab
     ours = albert_keras.AlbertForSequenceClassification.from_pretrained(str(tmp_path))
     inputs, labels = make_batch(task, kwargs)
     expected = hf_outputs(reference, inputs, labels)["loss"]
-    loss = np.asarray(ours(**inputs, **labels).loss)
+    loss = to_numpy(ours(**inputs, **labels).loss)
     assert loss.shape == (3,)  # one per example, as transformers' TF head
     np.testing.assert_allclose(np.mean(loss), expected, atol=1e-5)
 
@@ -111,7 +111,7 @@ def test_ignored_labels_do_not_count():
     changed[:, 0] = -100  # already ignored there; now also ignore column 1
     changed[:, 1] = -100
     assert float(model(**inputs, labels=changed).loss[0]) != loss
-    logits = np.asarray(model(**inputs).logits)
+    logits = to_numpy(model(**inputs).logits)
     keep = tags != -100
     log_probs = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
     manual = -np.take_along_axis(log_probs, np.where(keep, tags, 0)[..., None], -1)[..., 0]
@@ -156,9 +156,9 @@ def test_unknown_feature_in_dict_is_named():
 def test_inputs_embeds_equals_looking_up_the_ids():
     model = albert_keras.AlbertModel(AlbertConfig(**TINY))
     ids = np.array([[5, 6, 7, 8]])
-    embeds = np.asarray(model.embeddings.word_embeddings(ids))
-    np.testing.assert_allclose(np.asarray(model(inputs_embeds=embeds).last_hidden_state),
-                               np.asarray(model(ids).last_hidden_state), atol=1e-6)
+    embeds = to_numpy(model.embeddings.word_embeddings(ids))
+    np.testing.assert_allclose(to_numpy(model(inputs_embeds=embeds).last_hidden_state),
+                               to_numpy(model(ids).last_hidden_state), atol=1e-6)
 
 
 def test_dropout_is_active_only_in_training():
@@ -166,9 +166,9 @@ def test_dropout_is_active_only_in_training():
     model = albert_keras.AlbertModel(config)
     ids = np.array([[5, 6, 7, 8]])
     a, b = model(ids).last_hidden_state, model(ids).last_hidden_state
-    np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    np.testing.assert_array_equal(to_numpy(a), to_numpy(b))
     t = model(ids, training=True).last_hidden_state
-    assert not np.allclose(np.asarray(t), np.asarray(a))
+    assert not np.allclose(to_numpy(t), to_numpy(a))
 
 
 @pytest.mark.slow  # float16 matmuls are emulated on CPU: about a minute

@@ -1,0 +1,41 @@
+"""The reference-parity and training tests on Keras' JAX and PyTorch backends.
+
+Keras picks its backend once per process, so each backend runs the files below in a pytest
+process of its own (the default suite itself is the TensorFlow run). Full-size shapes run on
+TensorFlow only; the small and odd configurations run on every backend.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+ON_EVERY_BACKEND = [
+    "tests/models/test_parity.py",
+    "tests/layers/test_layers.py",
+    "tests/models/test_backend_training.py",
+    "tests/models/test_task_models.py::test_sequence_classification_losses_match_transformers",
+]
+
+
+def run_pytest(backend, *args, timeout=900):
+    """pytest in a fresh process on `backend`; returns (return code, output)."""
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
+         *args], cwd=str(REPO), env=env, capture_output=True, text=True, timeout=timeout)
+    return result.returncode, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_parity_and_training_pass_on_backend(backend):
+    code, output = run_pytest(backend, "-k", "not full_size", *ON_EVERY_BACKEND)
+    summary = output.strip().splitlines()[-1] if output.strip() else "(no output)"
+    assert code == 0, f"KERAS_BACKEND={backend}: {summary}\n{output[-4000:]}"
+    passed = re.search(r"(\d+) passed", summary)
+    assert passed and int(passed.group(1)) > 30, f"KERAS_BACKEND={backend}: {summary}"
+    assert not re.search(r"\d+ (failed|error|skipped)", summary), summary
