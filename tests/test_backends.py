@@ -39,3 +39,30 @@ def test_parity_and_training_pass_on_backend(backend):
     passed = re.search(r"(\d+) passed", summary)
     assert passed and int(passed.group(1)) > 30, f"KERAS_BACKEND={backend}: {summary}"
     assert not re.search(r"\d+ (failed|error|skipped)", summary), summary
+
+
+def run_step(backend, step, folder, timeout=600):
+    """One step of tests/helpers/cross_backend.py in a fresh process on `backend`."""
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    result = subprocess.run([sys.executable, "-m", "tests.helpers.cross_backend", step,
+                             str(folder)], cwd=str(REPO), env=env, capture_output=True,
+                            text=True, timeout=timeout)
+    assert result.returncode == 0, f"{step} on {backend}:\n{result.stderr[-4000:]}"
+
+
+@pytest.mark.slow  # four processes, one of them a TFLite export: over a minute of CPU
+def test_trained_on_jax_loads_on_tensorflow_and_torch_and_exports_to_tflite(tmp_path):
+    import numpy as np
+
+    run_step("jax", "train", tmp_path)
+    trained = np.load(tmp_path / "logits.npy")
+    for backend in ("tensorflow", "torch"):
+        run_step(backend, "load", tmp_path)
+        np.testing.assert_allclose(np.load(tmp_path / f"loaded-{backend}.npy"), trained,
+                                   atol=1e-5, err_msg=f".keras saved on jax, loaded on {backend}")
+    run_step("tensorflow", "tflite", tmp_path)
+    probability = np.exp(trained - trained.max(-1, keepdims=True))
+    probability /= probability.sum(-1, keepdims=True)
+    np.testing.assert_allclose(np.load(tmp_path / "tflite-probability.npy"), probability,
+                               atol=1e-5, err_msg="TFLite export of weights trained on jax")
+    assert np.abs(trained[:, 0] - trained[:, 1]).max() > 0.05  # it learned something
