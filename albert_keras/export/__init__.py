@@ -24,6 +24,7 @@ from albert_keras import hub
 from albert_keras.weights.atomic import atomic_directory, temporary_file
 from albert_keras.shipped import ASSETS
 from albert_keras.tasks import get_task
+from albert_keras.tensorflow_only import require_tensorflow_backend
 
 from . import choices, metadata
 from .choices import MODES, TASKS
@@ -165,6 +166,7 @@ def export_saved_model(model_dir, out, task, sequence_length=128, name=None, ver
     Returns:
         `Report` (its `results[0].artifact` is the SavedModel folder).
     """
+    require_tensorflow_backend("export_saved_model (the SavedModel exporter)")
     # local: these import TensorFlow; `import albert_keras.export` (the parser) needs none
     from . import quantization, saved_model, verify
 
@@ -235,6 +237,7 @@ def export_tflite(model_dir, out, task, quantize="float32", sequence_length=128,
     Returns:
         `Report` with one result per mode.
     """
+    require_tensorflow_backend("export_tflite (the TFLite exporter)")
     # local: these import TensorFlow; `import albert_keras.export` (the parser) needs none
     from . import quantization, saved_model
 

@@ -64,6 +64,12 @@ def _output_class(name, fields, doc):
         jax.tree_util.register_pytree_node(
             cls, lambda out: (tuple(out.values()), tuple(out.keys())),
             lambda keys, values: cls(zip(keys, values)))
+    if keras.backend.backend() == "torch":  # Keras' torch trainer maps outputs with it (predict)
+        from torch.utils import _pytree
+
+        _pytree.register_pytree_node(
+            cls, lambda out: (list(out.values()), list(out.keys())),
+            lambda values, keys: cls(zip(keys, values)))
     return cls
 
 

@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 import tensorflow_text as tf_text
 
+from albert_keras.tensorflow_only import require_tensorflow_backend
 from albert_keras.tokenization import normalization
 from albert_keras.tokenization.special_tokens import SpecialTokens
 
@@ -91,6 +92,7 @@ class AlbertTokenizerLayer(keras.layers.Layer):
     def __init__(self, proto=None, sequence_length=128, do_lower_case=True, remove_space=True,
                  keep_accents=False, cls_token="[CLS]", sep_token="[SEP]", pad_token="<pad>",
                  unk_token="<unk>", mask_token="[MASK]", **kwargs):
+        require_tensorflow_backend("AlbertTokenizerLayer (the in-graph tokenizer)")
         kwargs.setdefault("trainable", False)
         super().__init__(**kwargs)
         # Strings in, ints out: no autocast or tensor conversion of the inputs (as keras-hub).
