@@ -5,11 +5,11 @@ the models, pipelines and training run on every backend, and weights saved on an
 (`save_pretrained`, `.keras`) load on TensorFlow for export.
 """
 
-import keras
-
 
 def require_tensorflow_backend(what):
     """Raises RuntimeError naming `what` and the backend unless Keras runs on TensorFlow."""
+    import keras  # here: importing the exporters' names loads neither Keras nor TensorFlow
+
     backend = keras.backend.backend()
     if backend != "tensorflow":
         raise RuntimeError(

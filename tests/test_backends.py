@@ -21,6 +21,7 @@ ON_EVERY_BACKEND = [
     "tests/models/test_task_models.py::test_sequence_classification_losses_match_transformers",
     "tests/models/test_task_models.py::test_user_loss_and_metrics_apply_to_the_logits",
     "tests/test_tensorflow_only.py",
+    "tests/pipelines/test_backend_pipeline.py",
 ]
 
 

@@ -1,6 +1,5 @@
 """Output containers with transformers' field names: `out.logits`, `out["logits"]` and `out[0]` work."""
 
-import keras
 import optree
 
 
@@ -49,6 +48,31 @@ class ModelOutput(dict):
         return tuple(self.values())
 
 
+_CLASSES = []
+
+
+def register_backend_pytrees():
+    """Registers the output classes with JAX's or torch's pytrees when Keras runs there (JAX
+    jit returns them from traced steps; Keras' torch trainer maps them in `predict`)."""
+    import keras
+
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        for cls in _CLASSES:
+            jax.tree_util.register_pytree_node(
+                cls, lambda out: (tuple(out.values()), tuple(out.keys())),
+                lambda keys, values, cls=cls: cls(zip(keys, values)))
+    elif backend == "torch":
+        from torch.utils import _pytree
+
+        for cls in _CLASSES:
+            _pytree.register_pytree_node(
+                cls, lambda out: (list(out.values()), list(out.keys())),
+                lambda values, keys, cls=cls: cls(zip(keys, values)))
+
+
 def _output_class(name, fields, doc):
     cls = type(name, (ModelOutput,), {"fields": tuple(fields), "__doc__": doc})
     # Keras walks outputs with optree: register so `fit`/`predict` see a dict-like node.
@@ -58,18 +82,7 @@ def _output_class(name, fields, doc):
         lambda keys, values: cls(zip(keys, values)),
         namespace="keras",
     )
-    if keras.backend.backend() == "jax":  # jax.jit returns it from traced steps (evaluate)
-        import jax
-
-        jax.tree_util.register_pytree_node(
-            cls, lambda out: (tuple(out.values()), tuple(out.keys())),
-            lambda keys, values: cls(zip(keys, values)))
-    if keras.backend.backend() == "torch":  # Keras' torch trainer maps outputs with it (predict)
-        from torch.utils import _pytree
-
-        _pytree.register_pytree_node(
-            cls, lambda out: (list(out.values()), list(out.keys())),
-            lambda values, keys: cls(zip(keys, values)))
+    _CLASSES.append(cls)
     return cls
 
 

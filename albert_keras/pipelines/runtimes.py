@@ -141,6 +141,11 @@ class KerasRuntime:
         self.jit_compile = bool(jit_compile)
         self.sequence_bucket = sequence_bucket
         self.traces = 0  # times the forward pass was traced (once, whatever the shapes)
+        import keras
+
+        if keras.backend.backend() != "tensorflow":  # JAX, torch: the model runs eagerly
+            self._forward = self._eager
+            return
         import tensorflow as tf
 
         spec = tf.TensorSpec([None] * model.input_rank, tf.int32)
@@ -161,6 +166,18 @@ class KerasRuntime:
             lambda t: tf.cast(t, tf.float32) if getattr(t, "dtype", tf.int32).is_floating else t,
             outputs)
 
+    def _eager(self, input_ids, attention_mask, token_type_ids):
+        import keras
+
+        from albert_keras.models.feature_checks import values_checked_by_caller
+
+        with values_checked_by_caller():  # `__call__` checked them, with a clear message
+            outputs = dict(self.model(input_ids, attention_mask=attention_mask,
+                                      token_type_ids=token_type_ids))
+        return keras.tree.map_structure(  # as float32 numpy arrays (bfloat16 included)
+            lambda t: keras.ops.convert_to_numpy(
+                keras.ops.cast(t, "float32") if "float" in str(t.dtype) else t), outputs)
+
     def bucket_shape(self, shape):
         """The padded (batch, ..., seq) shape a batch of `shape` runs at."""
         if not self.jit_compile:
@@ -172,17 +189,16 @@ class KerasRuntime:
 
     def __call__(self, features):
         """`features`: dict of int arrays `input_ids`, `attention_mask`, `token_type_ids`."""
-        import tensorflow as tf
-
         arrays = int32_features(features, self.config)
         shape = arrays["input_ids"].shape
         padded = self.bucket_shape(shape)
         if padded != shape:  # zeros: pad id, no attention, segment 0
             arrays = {k: pad_to_shape(v, padded) for k, v in arrays.items()}
-        outputs = self._forward(*(tf.constant(arrays[k]) for k in TOKEN_INPUTS))
+        outputs = {k: np.asarray(v) for k, v in
+                   self._forward(*(arrays[k] for k in TOKEN_INPUTS)).items()}
         width = shape[-1]
-        return {k: (v.numpy()[:shape[0], :width] if _has_sequence_axis(k, v)
-                    else v.numpy()[:shape[0]]) for k, v in outputs.items()}
+        return {k: (v[:shape[0], :width] if _has_sequence_axis(k, v) else v[:shape[0]])
+                for k, v in outputs.items()}
 
 
 class _ArtifactRuntime:
