@@ -95,13 +95,18 @@ class QuestionAnsweringPipeline(Pipeline):
             start[0] = end[0] = 0.0
             scores = np.tril(np.triu(np.outer(start, end)), max_answer_len - 1)
             offsets = encoding["offset_mapping"][window]
+            # A word cut by the window's edge counts only its part inside the window,
+            # as transformers' `word_to_chars` on the window's encoding does.
+            inside = np.flatnonzero(allowed)
+            lo, hi = (int(offsets[inside[0]][0]), int(offsets[inside[-1]][1])) if len(inside) \
+                else (0, len(context))
             for flat in np.argsort(-scores, axis=None, kind="stable")[: top_k * 2 + 10]:
                 s, e = np.unravel_index(flat, scores.shape)
                 if not (allowed[s] and allowed[e]):
                     continue
                 a, b = int(offsets[s][0]), int(offsets[e][1])
                 if align_to_words:
-                    a, b = _word_start(context, a), _word_end(context, b)
+                    a, b = max(_word_start(context, a), lo), min(_word_end(context, b), hi)
                 text = context[a:b]
                 if text in answers:
                     answers[text]["score"] += float(scores[s, e])
