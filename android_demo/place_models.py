@@ -218,6 +218,12 @@ def main(argv=None):
     parser.add_argument("--include-failed", action="store_true",
                         help="also bundle files that failed export verification (--no-strict)")
     args = parser.parse_args(argv)
+    try:  # reading the flatbuffer schema imports TensorFlow: without its native start-up lines
+        from albert_keras.native_logs import quiet_tensorflow_import
+
+        quiet_tensorflow_import()
+    except ImportError:  # the script without the package installed: TensorFlow's lines show
+        pass
     try:
         manifest = place(args.export_dirs, args.assets, args.modes, args.include_failed)
     except PlacementError as error:
