@@ -6,8 +6,8 @@ import keras
 from keras import ops
 
 from albert_keras.config import AlbertConfig, as_config  # noqa: F401 (as_config: its old home)
-from albert_keras.models.outputs import register_backend_pytrees
 from albert_keras.models.feature_checks import check_features, poison_invalid
+from albert_keras.models.outputs import register_backend_pytrees
 from albert_keras.models.tf_model_api import TFModelAPI
 from albert_keras.weights import hf
 from albert_keras.weights.names import weight_names
