@@ -54,8 +54,9 @@ class _AutoModel:
     def from_pretrained(cls, pretrained_model_name_or_path, *args, **kwargs):
         """The ALBERT model of this head from a folder or hub name (see `from_pretrained`)."""
         kwargs.pop("from_pt", None)  # every format loads without it
-        _check_albert(pretrained_model_name_or_path)
-        return cls._class().from_pretrained(pretrained_model_name_or_path, *args, **kwargs)
+        folder = hub.snapshot(pretrained_model_name_or_path, vocabulary=False)
+        _check_albert(folder)
+        return cls._class().from_pretrained(folder, *args, **kwargs)
 
     @classmethod
     def from_config(cls, config, **kwargs):

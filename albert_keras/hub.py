@@ -14,6 +14,7 @@ Example:
 
 import dataclasses
 import functools
+import json
 import logging
 import os
 import re
@@ -103,7 +104,7 @@ def resolve_file(path_or_name: str, filename: str, required: bool = True):
     return _hub_download(path_or_name, filename, required)
 
 
-def _hub_download(name, filename, required):
+def _hub_download(name, filename, required, revision=None):
     from huggingface_hub import constants, hf_hub_download
     from huggingface_hub.utils import (EntryNotFoundError, HFValidationError,
                                        LocalEntryNotFoundError, validate_repo_id)
@@ -119,7 +120,8 @@ def _hub_download(name, filename, required):
     offline = "HF_HUB_OFFLINE is set" if constants.HF_HUB_OFFLINE else (
         None if hub_reachable(constants.ENDPOINT) else f"{constants.ENDPOINT} cannot be reached")
     try:
-        return hf_hub_download(repo, filename, local_files_only=bool(offline))
+        return hf_hub_download(repo, filename, revision=revision,
+                               local_files_only=bool(offline))
     except LocalEntryNotFoundError:
         # Offline (or the hub unreachable) and the file is not in the local cache.
         if required:
@@ -152,6 +154,68 @@ def hub_reachable(endpoint, timeout=3.0):
     except requests.RequestException:
         return False
     return True
+
+
+# The tokenizer files of the hub layout (`tokenization/files.py` reads them).
+VOCABULARY_FILES = ("spiece.model", "tokenizer_config.json", "special_tokens_map.json")
+
+
+def snapshot(path_or_name, weights=True, vocabulary=True) -> str:
+    """A local folder holding a model name's files: resolved once, then read like any folder.
+
+    A folder, file or shipped model is already local and comes back as its path. A preset or
+    hub id is fetched through huggingface_hub (or its cache): `config.json`, the first weight
+    file in transformers' order (every shard of a sharded index) when `weights`, and the
+    tokenizer files present when `vocabulary`, all of one revision, so they share the
+    snapshot folder the function returns. Models, tokenizers and converters then read that
+    folder without asking the hub again.
+
+    Raises:
+        FileNotFoundError: the name cannot be a model (see `locate`), or a required file
+            cannot be had (see `resolve_file`).
+
+    Example:
+    >>> import os
+    >>> os.path.isfile(os.path.join(snapshot("albert-tiny-en"), "config.json"))
+    True
+    """
+    where = locate(path_or_name)
+    if where.path is not None:
+        return where.path
+    config = resolve_file(path_or_name, "config.json")
+    folder = os.path.dirname(config)
+    revision = os.path.basename(folder)  # the commit huggingface_hub stored the files under
+    if weights:
+        for filename in WEIGHT_FILES:
+            path = _hub_download(path_or_name, filename, required=False, revision=revision)
+            if path is not None:
+                if filename.endswith(".index.json"):
+                    for shard in _shards(path):
+                        _hub_download(path_or_name, shard, required=True, revision=revision)
+                break
+        else:
+            raise FileNotFoundError(f"No ALBERT weights in hub repository {where.repo}: "
+                                    f"expected one of {list(WEIGHT_FILES)}")
+    if vocabulary:
+        for filename in VOCABULARY_FILES:
+            _hub_download(path_or_name, filename, required=False, revision=revision)
+    return folder
+
+
+def _shards(index_path):
+    """The shard file names a transformers `*.index.json` lists, checked to stay in its folder."""
+    try:
+        with open(index_path, encoding="utf-8") as f:
+            weight_map = json.load(f)["weight_map"]
+        shards = sorted(set(weight_map.values()))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise FileNotFoundError(f"{index_path} is not a weight index with a weight_map: "
+                                f"{type(error).__name__}: {error}") from None
+    for shard in shards:
+        if not isinstance(shard, str) or os.path.basename(shard) != shard or shard in ("", ".", ".."):
+            raise FileNotFoundError(f"{index_path} lists shard {shard!r}, which is not a file "
+                                    "name beside the index")
+    return shards
 
 
 def resolve_weights(path_or_name: str):

@@ -138,7 +138,7 @@ def main(argv=None):
     params = parameters(args.quick, config)
     os.makedirs(args.workdir, exist_ok=True)
     for step in ("prepare-transformers", "prepare-keras"):
-        if "error" in run_worker(step, args.workdir, {"preset": args.preset}):
+        if "error" in run_worker(step, args.workdir, {"preset": args.preset, "sections": sections}):
             sys.exit(f"{step} failed: the peers have nothing to load")
 
     results = {"machine": _machine(), "preset": args.preset, "config": config,

@@ -150,7 +150,8 @@ def main(argv=None):
     if args.section == "prepare-transformers":
         rows = workload.prepare_transformers(args.workdir, params["preset"])
     elif args.section == "prepare-keras":
-        rows = workload.prepare_keras(args.workdir)
+        rows = workload.prepare_keras(args.workdir, **({"sections": params["sections"]}
+                                                         if "sections" in params else {}))
     elif args.section == "matmul":
         rows = matmul(params)
     elif args.section == "tflite":

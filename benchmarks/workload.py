@@ -157,8 +157,41 @@ def _export_onnx(where):
     onnx_int8.build(where["onnx_fp32"], where["onnx_int8"])
 
 
-def prepare_keras(workdir, sequence_lengths=(128, 384)):
-    """Our exports of the checkpoint (SavedModel, TFLite in every mode) and the keras-hub preset."""
+def keras_exports(sections):
+    """What the requested sections run of ours: {"saved_model": bool, "tflite": {folder: modes}}.
+
+    A folder is a sequence length ("128", "384") or "any" (the files `albert_keras.pipeline`
+    resizes per call). Only the `tflite` section needs every mode; the dense section times the
+    float32, dynamic and int8 files at 128 and float32 and dynamic at 384.
+
+    >>> keras_exports(["train"])
+    {'saved_model': False, 'tflite': {}}
+    """
+    from albert_keras.export import MODES
+
+    tflite = {}
+
+    def need(folder, modes):
+        tflite[folder] = [m for m in MODES if m in set(tflite.get(folder, [])) | set(modes)]
+
+    sections = set(sections)
+    if "dense" in sections:
+        need("128", ["float32", "dynamic", "int8"])
+        need("384", ["float32", "dynamic"])
+    if sections & {"dense", "text", "memory"}:
+        need("any", ["float32", "dynamic"])
+    if "memory" in sections:
+        need("128", ["float32", "dynamic"])
+    if "tflite" in sections:
+        need("128", list(MODES))
+    return {"saved_model": "text" in sections, "tflite": tflite}
+
+
+def prepare_keras(workdir, sections=("dense", "text", "memory", "tflite")):
+    """Our exports that `sections` need (`keras_exports`) and the keras-hub preset.
+
+    An export runs again only when a file it needs is missing, so a kept `--workdir` is reused.
+    """
     from albert_keras.export import export_saved_model, export_tflite
 
     from albert_keras import AlbertForSequenceClassification
@@ -166,26 +199,22 @@ def prepare_keras(workdir, sequence_lengths=(128, 384)):
 
     where = paths(workdir)
     sentences, _labels = sst2_dev()
+    needed = keras_exports(sections)
     if not (where["keras_hub"] / "config.json").is_file():
         model = AlbertForSequenceClassification.from_pretrained(where["model"])
         save_preset(model, where["keras_hub"], vocabulary=str(where["model"] / "spiece.model"))
-    if not where["saved_model"].is_dir():
+    if needed["saved_model"] and not where["saved_model"].is_dir():
         export_saved_model(where["model"], where["saved_model"], "text-classification",
                            name="classifier", version=1, texts=sentences[:16])
-    for length in sequence_lengths:
-        # Every mode at 128 (the TFLite section); the dense section needs only the
-        # float32 and dynamic-range files at the other lengths.
-        modes = "all" if length == 128 else ["float32", "dynamic"]
-        out = where["tflite"] / str(length)
-        if not (out / "albert-text-classification-report.json").is_file():
-            # strict=False: a random classifier's near-tied labels can fail the label
-            # agreement bound; speed and size are still what the suite measures.
-            export_tflite(where["model"], out, "text-classification", quantize=modes,
-                          sequence_length=length, texts=sentences[:32],
-                          calibration_texts=sentences[:200], latency_runs=1, strict=False)
-    # The files `albert_keras.pipeline` runs unpadded (any length, resized per call).
-    out = where["tflite"] / "any"
-    if not (out / "albert-text-classification-any-length-report.json").is_file():
-        export_tflite(where["model"], out, "text-classification",
-                      quantize=["float32", "dynamic"], sequence_length=None,
-                      texts=sentences[:32], latency_runs=1, strict=False)
+    for folder, modes in needed["tflite"].items():
+        out = where["tflite"] / folder
+        any_length = folder == "any"
+        suffix = "-any-length" if any_length else ""
+        if all((out / f"albert-text-classification-{m}{suffix}.tflite").is_file() for m in modes):
+            continue
+        # strict=False: a random classifier's near-tied labels can fail the label agreement
+        # bound; speed and size are still what the suite measures.
+        export_tflite(where["model"], out, "text-classification", quantize=modes,
+                      sequence_length=None if any_length else int(folder),
+                      texts=sentences[:32], latency_runs=1, strict=False,
+                      **({} if any_length else {"calibration_texts": sentences[:200]}))

@@ -123,6 +123,7 @@ def load(path_or_name, task=None, config=None, progress=None, **overrides):
     fmt = detect_format(path_or_name)
     cls = task_class(task) if task is not None else None
     if fmt == "hf":
+        path_or_name = hub.snapshot(path_or_name, vocabulary=False)  # one resolution
         cls = cls or _recorded_class(hf_config_path(path_or_name))
         model = hf.load_model(cls, path_or_name, config=config, **overrides)
     elif fmt in ("tf1", "tf-hub"):
@@ -143,7 +144,7 @@ def load(path_or_name, task=None, config=None, progress=None, **overrides):
 def find_vocabulary(path_or_name):
     """The SentencePiece model that comes with a checkpoint (any format), or None."""
     if not os.path.exists(path_or_name) and detect_format(path_or_name) == "hf":
-        return hub.resolve_file(path_or_name, "spiece.model", required=False)
+        path_or_name = hub.snapshot(path_or_name, weights=False)
     folder = path_or_name if os.path.isdir(path_or_name) else os.path.dirname(path_or_name)
     for name in VOCABULARY_FILES:
         candidate = os.path.join(folder, name)

@@ -13,7 +13,7 @@
 
 import os
 
-from albert_keras import tasks
+from albert_keras import hub, tasks
 from albert_keras.native_logs import import_tensorflow
 from albert_keras.pipelines import artifacts
 from albert_keras.pipelines.feature_extraction import FeatureExtractionPipeline
@@ -91,6 +91,7 @@ def pipeline(task, model=None, tokenizer=None, batch_size=8, dtype=None, **kwarg
             model = SavedModelRuntime(path)
         else:
             import_tensorflow()  # before the model's first import of it: its start-up lines
+            path = hub.snapshot(path)  # a hub name's files once, for the model and tokenizer
             if tokenizer is None:
                 tokenizer = AlbertTokenizer.from_pretrained(path)
             model = getattr(albert_keras, model_class).from_pretrained(path)

@@ -25,14 +25,14 @@ _INIT_KEYS = (
 )
 
 
-def _hub_file(repo_id, filename, required):
-    """Path of `filename` from the hub (or its cache); None if optional and absent."""
-    return hub.resolve_file(repo_id, filename, required=required)
-
-
 def resolve(name_or_path):
-    """(spiece.model path, tokenizer_config.json path or None, special map path or None)."""
+    """(spiece.model path, tokenizer_config.json path or None, special map path or None).
+
+    A shipped model, preset or hub id is read from its local snapshot (`hub.snapshot`).
+    """
     path = os.fspath(name_or_path)
+    if not os.path.exists(path):
+        path = hub.snapshot(path, weights=False)  # else FileNotFoundError, in words
     if os.path.isfile(path):
         return path, None, None
     if os.path.isdir(path):
@@ -41,9 +41,7 @@ def resolve(name_or_path):
             raise FileNotFoundError(f"No '{SPIECE}' in the tokenizer folder '{path}'")
         optional = [os.path.join(path, n) for n in (CONFIG, SPECIAL_MAP)]
         return (spiece, *[p if os.path.isfile(p) else None for p in optional])
-    hub.locate(path)  # a shipped model, a preset or another hub id; else FileNotFoundError
-    return (_hub_file(path, SPIECE, True), _hub_file(path, CONFIG, False),
-            _hub_file(path, SPECIAL_MAP, False))
+    raise FileNotFoundError(f"{path} is neither a tokenizer folder nor a SentencePiece file")
 
 
 def load_sentencepiece(source, **sp_model_kwargs):

@@ -33,14 +33,19 @@ def class_name(model):
 
 
 def load_model(cls, path_or_name, config=None, **overrides):
-    """`cls.from_pretrained`: build the model from the folder's config, then load its weights."""
+    """`cls.from_pretrained`: build the model from the folder's config, then load its weights.
+
+    A hub name is resolved once into its local snapshot (`hub.snapshot`); the config and the
+    weights are then read from that folder.
+    """
+    folder = hub.snapshot(path_or_name, vocabulary=False)
     if config is None:
-        config = AlbertConfig.from_json_file(hub.resolve_file(path_or_name, "config.json"))
+        config = AlbertConfig.from_json_file(hub.resolve_file(folder, "config.json"))
     else:  # an AlbertConfig, a dict, or transformers.AlbertConfig (anything with to_dict)
         config = as_config(config)
     if overrides:
         config = AlbertConfig.from_dict(dict(config.to_dict(), **overrides))
-    filename, path = hub.resolve_weights(path_or_name)
+    filename, path = hub.resolve_weights(folder)
     tensors = read_tensors(path)
     model = cls(config)
     tensors = match_prefix(tensors, model)
