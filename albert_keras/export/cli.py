@@ -10,10 +10,10 @@ DESCRIPTION = ("Export a model folder as a TF Serving SavedModel or as TFLite fi
                "it is written. Exit status: 0 verified, 1 verification failed, 2 bad arguments.")
 
 
-def add_parser(subparsers):
+def add_parsers(subparsers, parents=()):
     """Adds the `export` command (with `saved-model` and `tflite`) to an argparse subparsers."""
     parser = subparsers.add_parser("export", help="export to TF Serving SavedModel or TFLite",
-                                   description=DESCRIPTION)
+                                   description=DESCRIPTION, parents=list(parents))
     kinds = parser.add_subparsers(dest="format", required=True)
     for kind, help_text in (("saved-model", "versioned SavedModel OUT/NAME/VERSION"),
                             ("tflite", "one .tflite per quantization mode")):
@@ -42,8 +42,11 @@ def add_parser(subparsers):
     lite.add_argument("--any-length", action="store_true",
                       help="files that take any length (LiteRT resizes per call; what "
                       "albert_keras.pipeline runs fastest), not the Task Library's fixed length")
-    parser.set_defaults(func=run)
+    parser.set_defaults(run=run)
     return parser
+
+
+add_parser = add_parsers  # its old name
 
 
 def _read(path, task):
@@ -89,9 +92,9 @@ def main(argv=None):
     """`python -m albert_keras.export ...` (the same arguments as `albert-keras export ...`)."""
     parser = argparse.ArgumentParser(prog="python -m albert_keras.export")
     subparsers = parser.add_subparsers(dest="command", required=True)
-    add_parser(subparsers)
+    add_parsers(subparsers)
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] != "export":
         argv = ["export"] + argv
     args = parser.parse_args(argv)
-    return args.func(args)
+    return args.run(args)

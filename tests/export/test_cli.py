@@ -11,7 +11,7 @@ from albert_keras.export import cli
 
 def _parse(argv):
     parser = argparse.ArgumentParser()
-    cli.add_parser(parser.add_subparsers(dest="command"))
+    cli.add_parsers(parser.add_subparsers(dest="command"))
     return parser.parse_args(argv)
 
 
@@ -20,7 +20,7 @@ def test_add_parser_options():
                    "--quantize", "all", "--sequence-length", "384"])
     assert (args.format, args.task, args.quantize, args.sequence_length) == (
         "tflite", "question-answering", "all", 384)
-    assert args.func is cli.run
+    assert args.run is cli.run
     args = _parse(["export", "saved-model", "model", "out", "--task", "fill-mask",
                    "--version", "3"])
     assert (args.format, args.version, args.sequence_length) == ("saved-model", 3, 128)
