@@ -3,6 +3,7 @@
 - `formats`: tells the formats apart; `load(path_or_name, task=...)` reads any of them.
 - `tf1`: original Google TF1 checkpoints and TF-Hub modules; one fix-up per legacy variant.
 - `keras_hub`: keras-hub ALBERT models and preset folders, both directions.
+- `convert`: the `albert-keras convert` command and its writers (hf, .keras, keras-hub).
 
 The weight-name table, the tensor readers, assignment, atomic writers and the Hugging Face
 layout live below the models in `albert_keras.weights`; `albert_keras.checkpoints.names`,
