@@ -7,6 +7,7 @@ complete backup. Restoring checks the checksum and refuses a backup that does no
 load (no fall-back to an older one, whose data order would be shifted), and
 `check_arguments` refuses to resume a run started with other arguments.
 `StopOnNaN` stops at the first non-finite loss; `finetune` / `pretrain` then raise.
+`EpochTimer` keeps each epoch's wall time in a file, so a resumed run reports its whole time.
 """
 
 import hashlib
@@ -14,9 +15,11 @@ import json
 import logging
 import math
 import os
+import time
 
 import keras
 
+from albert_keras.training import reporting
 from albert_keras.weights.atomic import atomic_write_bytes
 
 logger = logging.getLogger(__name__)
@@ -174,3 +177,30 @@ class StopOnNaN(keras.callbacks.Callback):
         raise FloatingPointError(f"the training loss became {loss} at epoch {epoch + 1}, step "
                                  f"{batch + 1}: training stopped and no model was saved; try a "
                                  f"lower --learning-rate{rate}")
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Records each epoch's wall time in a JSON file that survives a resumed run.
+
+    Keyed by epoch, so an epoch a killed run repeats counts once (its last run):
+    `total_seconds()` is the training time of the whole run, across restarts. A run
+    that starts from epoch 0 (`resumed=False`) ignores a file an earlier run left.
+    """
+
+    def __init__(self, path, resumed):
+        super().__init__()
+        self.path = path
+        self.seconds = {}
+        if resumed and os.path.exists(path):
+            with open(path, encoding="utf-8") as handle:
+                self.seconds = json.load(handle)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds[str(epoch)] = time.perf_counter() - self._started
+        reporting.write_json(self.path, self.seconds)
+
+    def total_seconds(self):
+        return sum(self.seconds.values())
