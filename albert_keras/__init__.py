@@ -42,6 +42,7 @@ if _ONEDNN_DEFAULTED:
     _os.environ["TF_ENABLE_ONEDNN_OPTS"] = "1"
 
 import importlib as _importlib
+import importlib.util as _importlib_util
 
 # Public name -> the module that defines it. Nothing below is imported until first used
 # (PEP 562), so `pipeline(..., model="x.tflite")` runs without loading TensorFlow.
@@ -121,9 +122,7 @@ def _register_with_keras():
             if name != "keras":
                 return None
             _sys.meta_path.remove(self)
-            import importlib.util
-
-            spec = importlib.util.find_spec(name)
+            spec = _importlib_util.find_spec(name)
             if spec is not None and spec.loader is not None:
                 exec_module = spec.loader.exec_module
 

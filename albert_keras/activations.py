@@ -8,7 +8,8 @@ import math
 
 
 def _ops():
-    from keras import ops
+    """keras.ops, imported on first use."""
+    from keras import ops  # local: Keras (TensorFlow); AlbertConfig checks hidden_act without it
 
     return ops
 

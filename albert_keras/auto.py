@@ -8,6 +8,7 @@ says `model_type: albert`; a checkpoint of any other architecture is refused by 
 import json
 
 from albert_keras import hub
+from albert_keras.tokenization import AlbertTokenizer
 
 # TFAuto* name -> the ALBERT class it builds (transformers' TF auto mapping for ALBERT).
 AUTO_MODELS = {
@@ -46,7 +47,7 @@ class _AutoModel:
 
     @classmethod
     def _class(cls):
-        import albert_keras.models
+        import albert_keras.models  # local: Keras (TensorFlow); AutoTokenizer needs none
 
         return getattr(albert_keras.models, cls.model_class)
 
@@ -103,8 +104,6 @@ class AutoTokenizer:
     @classmethod
     def from_pretrained(cls, pretrained_model_name_or_path, *args, use_fast=None, **kwargs):
         """The `AlbertTokenizer` of a folder, `spiece.model` file or hub name."""
-        from albert_keras.tokenization import AlbertTokenizer
-
         return AlbertTokenizer.from_pretrained(pretrained_model_name_or_path, *args, **kwargs)
 
 

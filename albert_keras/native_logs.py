@@ -24,6 +24,7 @@ False
 import atexit
 import contextlib
 import ctypes
+import importlib.util
 import os
 import re
 import sys
@@ -113,7 +114,7 @@ def import_tensorflow():
     if "tensorflow" in sys.modules:
         return sys.modules["tensorflow"]
     with quiet_native_stderr():
-        import tensorflow as tf
+        import tensorflow as tf  # local: imported here, inside quiet_native_stderr
 
         tf.config.list_physical_devices()  # TensorFlow probes CUDA (and logs it) here
     return tf
@@ -127,8 +128,6 @@ class _QuietTensorFlowImport:
         if name != "tensorflow":
             return None
         sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _QuietTensorFlowImport)]
-        import importlib.util
-
         with quiet_native_stderr():
             spec = importlib.util.find_spec(name)
             if spec is None:

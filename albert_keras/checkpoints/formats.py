@@ -180,7 +180,7 @@ def _recorded_class(config_path, default="AlbertModel"):
 # ------------------------------------------------------------------ Keras files
 def _load_keras(path, cls, overrides):
     """A `.keras` file of one of our classes (checked before Keras deserializes it)."""
-    import keras
+    import keras  # local: TensorFlow; importing checkpoints needs none
 
     try:
         with zipfile.ZipFile(path) as archive:

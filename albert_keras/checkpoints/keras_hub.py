@@ -140,7 +140,6 @@ def from_keras_hub(keras_hub_model, cls=None, **overrides):
     'AlbertModel'
     """
     from albert_keras.models import TASK_MODELS  # local: TensorFlow; importing checkpoints needs none
-    from albert_keras.weights.hf import rows_for
 
     kind = kind_of(keras_hub_model)
     backbone = keras_hub_model if kind == "AlbertBackbone" else keras_hub_model.backbone
@@ -177,7 +176,7 @@ def to_keras_hub(model, vocabulary=None):
         vocabulary: optional SentencePiece model path; a task then gets keras-hub's
             AlbertTokenizer and preprocessor (sequence length `max_position_embeddings`).
     """
-    import keras_hub
+    import keras_hub  # local: keras-hub (and TensorFlow); only the keras-hub format needs it
 
 
     config = model.config
@@ -253,7 +252,7 @@ def load_preset(path):
     Raises:
         CheckpointError: another architecture, or a truncated or corrupt weight file.
     """
-    import keras_hub
+    import keras_hub  # local: keras-hub (and TensorFlow); only the keras-hub format needs it
 
     has_task = os.path.isfile(os.path.join(path, "task.json"))
     kind = _preset_class_name(path, "task.json" if has_task else "config.json")
@@ -289,7 +288,7 @@ def save_preset(model, directory, vocabulary=None, replace=False):
             AlbertTokenizer assets so that `from_preset` builds the tokenizer too.
         replace: replace an existing `directory` as a whole (default: write into it).
     """
-    import keras_hub
+    import keras_hub  # local: keras-hub (and TensorFlow); only the keras-hub format needs it
 
     target, report = to_keras_hub(model, vocabulary=vocabulary)
     with atomic_directory(directory, last=("config.json", "metadata.json"),

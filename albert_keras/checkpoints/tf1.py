@@ -101,6 +101,7 @@ def read_checkpoint(prefix, progress=None):
     Raises:
         CheckpointError: unreadable, truncated or corrupt files (the message names them).
     """
+    # local: TensorFlow and tqdm; importing checkpoints needs neither
     import tensorflow as tf
     from tqdm.auto import tqdm
 

@@ -171,7 +171,7 @@ def encode_examples(tokenizer, texts_a, texts_b=None, max_seq_length=128):
 def classification_dataset(features, labels=None, batch_size=32, shuffle=False, seed=0,
                            drop_remainder=False):
     """`tf.data.Dataset` of (features, labels) batches (features only without labels)."""
-    import tensorflow as tf
+    import tensorflow as tf  # local: reading examples (and the CLI parser) needs no TensorFlow
 
     data = (features, labels) if labels is not None else features
     dataset = tf.data.Dataset.from_tensor_slices(data)

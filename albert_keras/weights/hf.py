@@ -6,6 +6,7 @@ import logging
 import os
 
 import numpy as np
+from safetensors.numpy import save_file
 
 from albert_keras import hub
 from albert_keras.config import AlbertConfig, as_config
@@ -81,8 +82,6 @@ def state_dict(model):
 
 def _save_safetensors(tensors, path):
     """One safetensors file as transformers writes it, readable by others like a plain write."""
-    from safetensors.numpy import save_file
-
     save_file(tensors, path, metadata={"format": "pt"})
     default_permissions(path)
 

@@ -12,6 +12,8 @@ import zipfile
 from collections import OrderedDict
 
 import numpy as np
+from safetensors import SafetensorError
+from safetensors.numpy import load_file
 
 
 class CheckpointError(ValueError):
@@ -21,9 +23,6 @@ class CheckpointError(ValueError):
 # ------------------------------------------------------------------ safetensors
 def read_safetensors(path):
     """All tensors of a `.safetensors` file."""
-    from safetensors import SafetensorError
-    from safetensors.numpy import load_file
-
     try:
         return dict(load_file(path))
     except (SafetensorError, OSError, ValueError) as error:
@@ -46,7 +45,7 @@ class _StorageType:
         self.name = name
         dtype = _TORCH_STORAGE_DTYPES[name]
         if dtype == "bfloat16":
-            import ml_dtypes
+            import ml_dtypes  # local: 0.5 s to import; only bfloat16 .bin files need it
 
             dtype = ml_dtypes.bfloat16
         self.dtype = np.dtype(dtype)
@@ -286,7 +285,7 @@ def read_tf_h5(path):
     path after the model scope with `_._` list separators turned into dots, and
     Keras kernels transposed to PyTorch's (out, in) layout.
     """
-    import h5py
+    import h5py  # local: comes with Keras, not with us; only tf_model.h5 files need it
 
     tensors = {}
     try:
