@@ -14,6 +14,7 @@ Modules:
 """
 
 import collections
+import importlib
 import logging
 import os
 import sys
@@ -25,6 +26,7 @@ from albert_keras.weights.atomic import atomic_directory, temporary_file
 from albert_keras.shipped import ASSETS
 from albert_keras.tasks import get_task
 from albert_keras.tensorflow_only import require_tensorflow_backend
+from albert_keras.tokenization import AlbertTokenizer
 
 from . import choices, metadata
 from .choices import MODES, TASKS
@@ -55,8 +57,6 @@ VERIFICATION = os.path.join(ASSETS, "verification")
 def __getattr__(name):
     """The submodules that need TensorFlow, imported on first use: reading a TFLite file's
     metadata (`albert_keras.export.metadata`) or listing `TASKS` needs no TensorFlow."""
-    import importlib
-
     if name in ("quantization", "saved_model", "signatures", "tflite", "verify", "cli"):
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -77,8 +77,6 @@ def _model_folder(model_dir):
 
 
 def _load(model_dir, task, sequence_length):
-    from albert_keras.tokenization import AlbertTokenizer
-
     # local: these import TensorFlow; `import albert_keras.export` (the parser) needs none
     from . import signatures
 
@@ -325,6 +323,7 @@ def _write_tflite(path, model, task, tokenizer, mode, sequence_length, num_choic
 
 def _features(functions, batch, num_choices):
     """Token features {ids, mask, segment_ids} (N, ...) of a text batch, via the in-graph tokenizer."""
+    # local: TensorFlow; `import albert_keras.export` (the parser) needs none
     import tensorflow as tf
 
     # local: these import TensorFlow; `import albert_keras.export` (the parser) needs none

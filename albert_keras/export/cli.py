@@ -3,6 +3,8 @@
 import argparse
 import sys
 
+import albert_keras.export as api
+
 from . import names
 
 DESCRIPTION = ("Export a model folder as a TF Serving SavedModel or as TFLite files. Every "
@@ -50,15 +52,11 @@ add_parser = add_parsers  # its old name
 
 
 def _read(path, task):
-    from albert_keras.export import read_texts
-
-    return read_texts(path, task) if path else None
+    return api.read_texts(path, task) if path else None
 
 
 def run(args):
     """Runs `albert-keras export ...`; returns the process exit code (0: verified)."""
-    import albert_keras.export as api
-
     def progress(message):
         print(message, flush=True)
 

@@ -22,6 +22,7 @@ from ai_edge_litert.tools import flatbuffer_utils
 from albert_keras.tflite_metadata import (  # noqa: F401 - the read side, also importable here
     FILE_IDENTIFIER, LABELS_FILE, METADATA_NAME, SPIECE_FILE, TASK_LIBRARY_SPIECE_FILE, _Table,
     _file, io_names, read_metadata, signature_entries)
+from albert_keras.tokenization.task_library_spiece import task_library_model_proto
 
 MIN_PARSER_VERSION = "1.1.0"  # SentencePieceTokenizerOptions / input_process_units
 TENSOR_AXIS_LABELS = 2  # AssociatedFileType
@@ -110,8 +111,6 @@ def build_metadata(name, description, inputs, outputs, labels=None):
 
 def tokenizer_files(tokenizer):
     """{file name: bytes}: the tokenizer's `spiece.model` and the Task Library's rebuilt copy."""
-    from albert_keras.tokenization.task_library_spiece import task_library_model_proto
-
     proto = tokenizer.sp_model.serialized_model_proto()
     return {SPIECE_FILE: proto,
             TASK_LIBRARY_SPIECE_FILE: task_library_model_proto(

@@ -11,6 +11,7 @@ from albert_keras import models as albert_models
 from albert_keras.layers.layer_norm import mean_first_form
 
 from . import signatures
+from .quantization import representative_dataset
 
 
 def tflite_function(model, task, sequence_length, num_choices, mask_check="nan"):
@@ -53,8 +54,6 @@ def convert(model, task, mode, sequence_length, num_choices=None, calibration=No
     Returns:
         bytes of the .tflite file (no metadata yet).
     """
-    from .quantization import representative_dataset
-
     serve, spec = tflite_function(model, task, sequence_length, num_choices, mode.mask_check)
     with tempfile.TemporaryDirectory(prefix="albert-tflite-") as tmp:
         path = os.path.join(tmp, "saved_model")

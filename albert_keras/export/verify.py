@@ -7,9 +7,11 @@ import sys
 import tempfile
 
 import numpy as np
+import tensorflow as tf
 
 from albert_keras.tasks import get_task
 
+from . import signatures
 from .report import ArtifactResult, folder_size
 
 # Runs in a fresh interpreter that imports neither TensorFlow nor albert_keras: a crash
@@ -152,8 +154,6 @@ def verify_tflite(path, task, mode, features, reference, eval_labels=None, laten
     Returns:
         `ArtifactResult`.
     """
-    from . import signatures
-
     result = ArtifactResult(path, "tflite", mode.name, folder_size(path))
     with tempfile.TemporaryDirectory(prefix="albert-verify-") as tmp:
         inputs, out = os.path.join(tmp, "inputs.npz"), os.path.join(tmp, "outputs.npz")
@@ -204,8 +204,6 @@ def verify_saved_model(path, functions, texts, tokenizer, mode, timeout=600):
     Returns:
         `ArtifactResult`.
     """
-    import tensorflow as tf
-
     result = ArtifactResult(path, "saved_model", mode.name, folder_size(path))
     with tempfile.TemporaryDirectory(prefix="albert-verify-") as tmp:
         inputs, out = os.path.join(tmp, "texts.json"), os.path.join(tmp, "outputs.npz")
