@@ -127,11 +127,11 @@ def _traced(values):
     """True when a value is being traced by JAX's jit or torch.compile (it cannot raise)."""
     backend = keras.backend.backend()
     if backend == "jax":
-        from jax.core import Tracer
+        from jax.core import Tracer  # local: optional dependency, on the JAX backend only
 
         return any(isinstance(v, Tracer) for v in values)
     if backend == "torch":
-        import torch
+        import torch  # local: optional dependency, on the torch backend only
 
         return torch.compiler.is_compiling()
     return False

@@ -5,6 +5,7 @@ TensorFlow graph, so the other Keras backends never import TensorFlow for it.
 """
 
 import tensorflow as tf
+from tensorflow.python.ops import control_flow_util  # private: see _in_xla
 
 from albert_keras.models.feature_checks import SHAPED_LIKE_IDS
 
@@ -16,8 +17,6 @@ def _in_xla():
     no-op (tensorflow/compiler/tf2xla/kernels/assert_op.cc) and cannot compile the
     string ops that build the messages.
     """
-    from tensorflow.python.ops import control_flow_util
-
     return control_flow_util.GraphOrParentsInXlaContext(tf.compat.v1.get_default_graph())
 
 

@@ -1,5 +1,6 @@
 """Output containers with transformers' field names: `out.logits`, `out["logits"]` and `out[0]` work."""
 
+import keras
 import optree
 
 
@@ -54,18 +55,16 @@ _CLASSES = []
 def register_backend_pytrees():
     """Registers the output classes with JAX's or torch's pytrees when Keras runs there (JAX
     jit returns them from traced steps; Keras' torch trainer maps them in `predict`)."""
-    import keras
-
     backend = keras.backend.backend()
     if backend == "jax":
-        import jax
+        import jax  # local: optional dependency, on the JAX backend only
 
         for cls in _CLASSES:
             jax.tree_util.register_pytree_node(
                 cls, lambda out: (tuple(out.values()), tuple(out.keys())),
                 lambda keys, values, cls=cls: cls(zip(keys, values)))
     elif backend == "torch":
-        from torch.utils import _pytree
+        from torch.utils import _pytree  # local: optional dependency, on the torch backend only
 
         for cls in _CLASSES:
             _pytree.register_pytree_node(

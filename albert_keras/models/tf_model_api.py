@@ -136,7 +136,7 @@ class TFModelAPI:
             drop_remainder: bool. Drop the last short batch. Defaults to `shuffle`.
             prefetch: bool. Defaults to True.
         """
-        import tensorflow as tf
+        import tensorflow as tf  # local: the JAX and torch backends need no TensorFlow
 
         if collate_fn is not None or collate_fn_args is not None:
             raise ValueError("prepare_tf_dataset pads its batches itself; collate_fn is not "
@@ -191,7 +191,7 @@ def _columns(dataset):
 
 def _as_column(values, column):
     """A dense or ragged tensor from a column of numbers or of number sequences."""
-    import tensorflow as tf
+    import tensorflow as tf  # local: the JAX and torch backends need no TensorFlow
 
     if hasattr(values, "shape") and not isinstance(values, list):
         return tf.convert_to_tensor(np.asarray(values))
