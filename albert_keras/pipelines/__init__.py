@@ -13,6 +13,7 @@
 
 import os
 
+import albert_keras
 from albert_keras import hub, tasks
 from albert_keras.native_logs import import_tensorflow
 from albert_keras.pipelines import artifacts
@@ -27,6 +28,8 @@ from albert_keras.pipelines.runtimes import (
 )
 from albert_keras.pipelines.text_classification import TextClassificationPipeline
 from albert_keras.pipelines.token_classification import TokenClassificationPipeline
+from albert_keras.shipped import default_model
+from albert_keras.tokenization import AlbertTokenizer
 
 # transformers' task names (and aliases) -> (pipeline class, model class name): the registry's
 # rows with a pipeline (`albert_keras.tasks`).
@@ -70,17 +73,12 @@ def pipeline(task, model=None, tokenizer=None, batch_size=8, dtype=None, **kwarg
     ...     print(str(error)[:34])
     Unknown task 'summarization'; choo
     """
-    import albert_keras
-    from albert_keras.tokenization import AlbertTokenizer
-
     if task not in TASKS:
         raise ValueError(f"Unknown task {task!r}; choose one of {sorted(TASKS)}")
     pipeline_class, model_class = TASKS[task]
     torch_dtype = kwargs.pop("torch_dtype", None)
     dtype = resolve_dtype(torch_dtype if dtype is None else dtype)
     if model is None:
-        from albert_keras.shipped import default_model
-
         model = default_model(task)
     if isinstance(model, (str, os.PathLike)):
         path = os.fspath(model)

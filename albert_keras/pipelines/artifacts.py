@@ -14,6 +14,7 @@ import os
 
 from albert_keras.config import AlbertConfig
 from albert_keras.tflite_metadata import CONFIG_FILE, SPIECE_FILE, TFLITE_IDENTIFIER, read_metadata
+from albert_keras.tokenization import AlbertTokenizer
 
 REPORT_FILE = "export_report.json"
 _TFLITE_IDENTIFIER = TFLITE_IDENTIFIER  # its old name here
@@ -69,12 +70,10 @@ def saved_model_tokenizer(path):
     from the `model` attribute of the in-graph tokenizer's `SentencepieceOp`
     (tensorflow-text keeps the proto there) with ALBERT's default flags.
     """
-    from albert_keras.tokenization import AlbertTokenizer
-
     extra = os.path.join(path, "assets.extra")
     if os.path.isfile(os.path.join(extra, SPIECE_FILE)):
         return AlbertTokenizer.from_pretrained(extra)
-    from tensorflow.core.protobuf import saved_model_pb2
+    from tensorflow.core.protobuf import saved_model_pb2  # local: TensorFlow; LiteRT needs none
 
     proto = saved_model_pb2.SavedModel()
     with open(os.path.join(path, "saved_model.pb"), "rb") as handle:

@@ -13,11 +13,14 @@ or `.tflite` file (`albert-keras export ...`).
     albert-keras classify --dtype bfloat16 "a dull mess"   # the Keras model in bfloat16
 """
 
+import json
 import os
 import sys
 
 from albert_keras import hub
+from albert_keras.pipelines import TASKS, TFLiteRuntime, pipeline
 from albert_keras.pipelines.base import shorten
+from albert_keras.shipped import default_model, litert_path
 
 COMMANDS = {
     "fill-mask": ("fill-mask", "predict the [MASK] tokens of each TEXT (top-k tokens and scores)"),
@@ -71,9 +74,6 @@ def _text(argument):
 def _load(args):
     """(the model's name for the header, the pipeline): the shipped LiteRT file of a shipped
     name exported for this task, else whatever `--model` names."""
-    from albert_keras.pipelines import TASKS, TFLiteRuntime, pipeline
-    from albert_keras.shipped import default_model, litert_path
-
     model = args.model or default_model(args.task)
     fast = litert_path(model) if hub.locate(model).kind == "shipped" else None
     if fast is not None and args.dtype == "float32":  # the shipped file is float32
@@ -85,8 +85,6 @@ def _load(args):
 
 def run(args):
     """Runs the pipeline on the arguments and prints one block per input; returns 0."""
-    import json
-
     model, pipe = _load(args)
     if args.command == "answer":
         question, context = _text(args.question), _text(args.context)

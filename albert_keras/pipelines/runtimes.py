@@ -141,19 +141,19 @@ class KerasRuntime:
         self.jit_compile = bool(jit_compile)
         self.sequence_bucket = sequence_bucket
         self.traces = 0  # times the forward pass was traced (once, whatever the shapes)
-        import keras
+        import keras  # local: the LiteRT path needs no Keras
 
         if keras.backend.backend() != "tensorflow":  # JAX, torch: the model runs eagerly
             self._forward = self._eager
             return
-        import tensorflow as tf
+        import tensorflow as tf  # local: the TensorFlow backend only; LiteRT needs none
 
         spec = tf.TensorSpec([None] * model.input_rank, tf.int32)
         self._forward = tf.function(self._call, input_signature=[spec, spec, spec],
                                     jit_compile=self.jit_compile)
 
     def _call(self, input_ids, attention_mask, token_type_ids):
-        import tensorflow as tf
+        import tensorflow as tf  # local: the TensorFlow backend only; LiteRT needs none
 
         # local: imports Keras (TensorFlow); the LiteRT path needs none
         from albert_keras.models.feature_checks import values_checked_by_caller
@@ -167,8 +167,9 @@ class KerasRuntime:
             outputs)
 
     def _eager(self, input_ids, attention_mask, token_type_ids):
-        import keras
+        import keras  # local: the LiteRT path needs no Keras
 
+        # local: imports Keras (TensorFlow); the LiteRT path needs none
         from albert_keras.models.feature_checks import values_checked_by_caller
 
         with values_checked_by_caller():  # `__call__` checked them, with a clear message
@@ -251,7 +252,7 @@ class SavedModelRuntime(_ArtifactRuntime):
     """
 
     def __init__(self, path):
-        import tensorflow as tf
+        import tensorflow as tf  # local: TensorFlow; the LiteRT path needs none
         import tensorflow_text  # noqa: F401 - registers the in-graph tokenizer's ops
 
         self.path = artifacts.saved_model_version(path)
@@ -285,7 +286,7 @@ class SavedModelRuntime(_ArtifactRuntime):
 
     def __call__(self, features):
         """`features`: dict of int arrays (batch, seq) with seq <= `max_length`."""
-        import tensorflow as tf
+        import tensorflow as tf  # local: TensorFlow; the LiteRT path needs none
 
         arrays, width = self._check(features)
         padded = {k: tf.constant(v) for k, v in
