@@ -18,6 +18,7 @@ from albert_keras.tokenization.tokenizer import AlbertTokenizer
 def __getattr__(name):
     """Import the TF layer only when asked for (keeps the tokenizer TF-free)."""
     if name == "AlbertTokenizerLayer":
+        # local: TensorFlow; the tokenizer needs none
         from albert_keras.tokenization.graph_tokenizer import AlbertTokenizerLayer
 
         return AlbertTokenizerLayer

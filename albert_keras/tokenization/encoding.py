@@ -191,7 +191,7 @@ def to_tensors(encoding, return_tensors):
             )
         array = np.asarray(value, dtype=np.int64)
         if return_tensors == "tf":
-            import tensorflow as tf
+            import tensorflow as tf  # local: return_tensors="tf" only; the tokenizer needs none
 
             array = tf.constant(array, dtype=tf.int32)
         encoding[key] = array

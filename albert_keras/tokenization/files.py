@@ -11,6 +11,8 @@ import logging
 import os
 import re
 
+import sentencepiece as spm
+
 from albert_keras import hub
 
 logger = logging.getLogger(__name__)
@@ -50,8 +52,6 @@ def load_sentencepiece(source, **sp_model_kwargs):
     sentencepiece reports a corrupt file as "INTERNAL: src/sentencepiece_processor.cc(109)
     [model_proto->ParseFromArray(...)]"; this raises a ValueError that says what it is instead.
     """
-    import sentencepiece as spm
-
     name = "The SentencePiece model bytes"
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)

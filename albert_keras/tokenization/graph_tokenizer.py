@@ -8,7 +8,9 @@ import tensorflow_text as tf_text
 
 from albert_keras.tensorflow_only import require_tensorflow_backend
 from albert_keras.tokenization import normalization
+from albert_keras.tokenization.files import load_sentencepiece
 from albert_keras.tokenization.special_tokens import SpecialTokens
+from albert_keras.tokenization.tokenizer import AlbertTokenizer
 
 _SPIECE = "spiece.model"
 _UNDERLINE = "\u2581"
@@ -113,8 +115,6 @@ class AlbertTokenizerLayer(keras.layers.Layer):
 
     def set_proto(self, proto):
         """Load the SentencePiece model from a path or serialized bytes."""
-        from albert_keras.tokenization.files import load_sentencepiece
-
         # Validated by the Python library: tf-text only fails later, at run time.
         processor, proto = load_sentencepiece(proto)
         self.proto = proto
@@ -139,8 +139,6 @@ class AlbertTokenizerLayer(keras.layers.Layer):
     @classmethod
     def from_pretrained(cls, name_or_path, **kwargs):
         """From a hub-layout folder, a `spiece.model` file or a hub name."""
-        from albert_keras.tokenization.tokenizer import AlbertTokenizer
-
         return cls.from_tokenizer(AlbertTokenizer.from_pretrained(name_or_path), **kwargs)
 
     # --------------------------------------------------------------- graph ops

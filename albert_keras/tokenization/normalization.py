@@ -68,7 +68,7 @@ def re2_char_class(predicate_name: str) -> str:
 
 def _tf_collapse_whitespace(text):
     """TF: strip and collapse Unicode whitespace (Python's `str.split()` set)."""
-    import tensorflow as tf
+    import tensorflow as tf  # local: the Python tokenizer uses this module without TensorFlow
 
     space = re2_char_class("space")
     text = tf.strings.regex_replace(text, f"^{space}+|{space}+$", "")
@@ -77,13 +77,14 @@ def _tf_collapse_whitespace(text):
 
 def _tf_quotes(text):
     """TF: "``" and "''" to '"'."""
-    import tensorflow as tf
+    import tensorflow as tf  # local: the Python tokenizer uses this module without TensorFlow
 
     return tf.strings.regex_replace(text, "``|''", '"')
 
 
 def _tf_strip_accents(text):
     """TF: NFKD (ICU, via tensorflow-text) and drop combining characters."""
+    # local: the Python tokenizer uses this module without TensorFlow
     import tensorflow as tf
     import tensorflow_text as tf_text
 
@@ -93,7 +94,7 @@ def _tf_strip_accents(text):
 
 def _tf_lower(text, sigma_to_small=True):
     """TF: Unicode lower case; "Σ" first mapped to "σ" when `sigma_to_small`."""
-    import tensorflow as tf
+    import tensorflow as tf  # local: the Python tokenizer uses this module without TensorFlow
 
     if sigma_to_small:
         text = tf.strings.regex_replace(text, "\u03a3", "\u03c3")

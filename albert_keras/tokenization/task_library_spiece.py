@@ -36,6 +36,8 @@ import sys
 import tempfile
 
 import numpy as np
+import sentencepiece as spm
+from sentencepiece import sentencepiece_model_pb2 as model_pb2
 
 from albert_keras.tokenization import normalization
 
@@ -147,9 +149,6 @@ def _rule_tsv(rules):
 
 def compile_charsmap(rules):
     """The `precompiled_charsmap` bytes that sentencepiece's trainer builds from `rules`."""
-    import sentencepiece as spm
-    from sentencepiece import sentencepiece_model_pb2 as model_pb2
-
     with tempfile.TemporaryDirectory(prefix="albert-charsmap-") as tmp:
         tsv, corpus = os.path.join(tmp, "rules.tsv"), os.path.join(tmp, "corpus.txt")
         with open(tsv, "w", encoding="utf-8") as handle:
@@ -174,8 +173,6 @@ def _ends_in_digit_comma(piece):
 
 @functools.lru_cache(maxsize=4)
 def _rewrite(serialized, do_lower_case, keep_accents):
-    from sentencepiece import sentencepiece_model_pb2 as model_pb2
-
     proto = model_pb2.ModelProto()
     proto.ParseFromString(serialized)
     original = read_charsmap(proto.normalizer_spec.precompiled_charsmap)
