@@ -11,8 +11,11 @@ import glob
 import os
 
 from albert_keras.command_runner import common_arguments, run_parsed
+from albert_keras.config import AlbertConfig
+from albert_keras.tokenization import AlbertTokenizer
+from albert_keras.training import tiny
 from albert_keras.training.arguments import positive_float, positive_int
-from albert_keras.training.data_files import ENV
+from albert_keras.training.data_files import ENV, task_files
 
 HELP = {
     "pretrain": "pre-train ALBERT (SOP + n-gram MLM) from text files or TFRecord shards",
@@ -152,8 +155,7 @@ def _run_pretrain(args):
 
     # local: these import TensorFlow; the parser (`--help`) needs none
     from albert_keras.data import pretraining as data
-    from albert_keras.tokenization import AlbertTokenizer
-    from albert_keras.training import distribute, tiny
+    from albert_keras.training import distribute
     from albert_keras.training.pretrain import pretrain
 
     seq = _default(args.max_seq_length, 64 if args.tiny else 512)
@@ -196,8 +198,6 @@ def _run_pretrain(args):
     if args.tiny:
         config = tiny.tiny_config(tokenizer.vocab_size, max_position_embeddings=max(seq, 128))
     elif args.config:
-        from albert_keras.config import AlbertConfig
-
         base = (AlbertConfig.from_json_file(args.config) if args.config.endswith(".json")
                 else AlbertConfig.from_preset(args.config))
         config = AlbertConfig.from_dict(dict(base.to_dict(), vocab_size=tokenizer.vocab_size))
@@ -224,8 +224,6 @@ def _run_pretrain(args):
 
 
 def _run_finetune(args):
-    from albert_keras.training.data_files import task_files
-
     # Paths first, so that a missing one is named before TensorFlow loads.
     train_file, dev_file = task_files(args.task, args.data_dir, args.train_file, args.dev_file)
     _check_file("--spiece", args.spiece)

@@ -1,6 +1,8 @@
 """The training record: a metrics CSV (Keras' CSVLogger) and a PNG plot of its curves (matplotlib, Agg)."""
 
 import csv
+import io
+import json
 import logging
 import os
 
@@ -37,10 +39,10 @@ def plot_curves(log_path, png_path, title="training"):
         str or None: `png_path`, or None when matplotlib is not installed (logged).
     """
     try:
-        import matplotlib
+        import matplotlib  # local: slow to import (and optional here); only the plot needs it
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # local: after use("Agg"), the file-only backend
     except ImportError:
         logger.warning("matplotlib is not installed: no plot written (pip install matplotlib)")
         return None
@@ -61,8 +63,6 @@ def plot_curves(log_path, png_path, title="training"):
         axis.set_xlabel("epoch")
     figure.suptitle(title)
     figure.tight_layout()
-    import io
-
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90)
     plt.close(figure)
@@ -72,7 +72,5 @@ def plot_curves(log_path, png_path, title="training"):
 
 def write_json(path, data):
     """Writes a JSON file atomically."""
-    import json
-
     atomic_write_bytes(path, json.dumps(data, indent=1, sort_keys=True).encode())
     return os.path.abspath(path)

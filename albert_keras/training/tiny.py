@@ -4,6 +4,10 @@ import io
 import itertools
 import os
 
+import sentencepiece as spm
+
+from albert_keras.config import AlbertConfig
+
 # Every dimension different, so a swapped axis fails loudly (tests/conftest.py's idea).
 TINY_CONFIG = {"embedding_size": 16, "hidden_size": 32, "num_hidden_layers": 2,
                "num_hidden_groups": 1, "inner_group_num": 1, "num_attention_heads": 4,
@@ -30,8 +34,6 @@ def train_sentencepiece(texts, path, vocab_size=2000):
     Returns:
         str: `path`.
     """
-    import sentencepiece as spm
-
     sentences = (t.lower() for t in texts if t.strip())
     first = next(sentences, None)
     if first is None:  # sentencepiece would stop with INTERNAL [!sentences_.empty()]
@@ -48,6 +50,4 @@ def train_sentencepiece(texts, path, vocab_size=2000):
 
 def tiny_config(vocab_size, **overrides):
     """AlbertConfig of the tiny architecture for a vocabulary size."""
-    from albert_keras import AlbertConfig
-
     return AlbertConfig(vocab_size=vocab_size, **dict(TINY_CONFIG, **overrides))
