@@ -16,7 +16,9 @@ only with `--verbose`).
 
 import argparse
 import sys
+from importlib import metadata
 
+from albert_keras import __version__
 from albert_keras.checkpoints import convert
 from albert_keras.command_runner import common_arguments, run_parsed
 from albert_keras.export import cli as export_cli
@@ -46,13 +48,9 @@ def build_parser():
 
 def _version():
     """The installed package's version (its metadata), else the source tree's."""
-    from importlib import metadata
-
     try:
         return metadata.version("albert-keras")
     except metadata.PackageNotFoundError:
-        from albert_keras import __version__
-
         return __version__
 
 

@@ -105,6 +105,8 @@ def resolve_file(path_or_name: str, filename: str, required: bool = True):
 
 
 def _hub_download(name, filename, required, revision=None):
+    # local: huggingface_hub loads only when a hub name is fetched; folders and shipped
+    # models (the LiteRT command line included) never need it
     from huggingface_hub import constants, hf_hub_download
     from huggingface_hub.utils import (EntryNotFoundError, HFValidationError,
                                        LocalEntryNotFoundError, validate_repo_id)
@@ -146,6 +148,7 @@ def _hub_download(name, filename, required, revision=None):
 @functools.lru_cache(maxsize=None)
 def hub_reachable(endpoint, timeout=3.0):
     """True when `endpoint` answers an HTTP request within `timeout` seconds (asked once)."""
+    # local: as in _hub_download, only when the hub is asked
     import requests
     from huggingface_hub.utils import get_session
 

@@ -42,6 +42,7 @@ def add_arguments(parser):
 
 def run(args):
     """Reads SRC in any format, writes DST in the chosen one; prints progress and a summary."""
+    # local: the checkpoint code loads when `convert` runs, not when the command line is parsed
     from albert_keras.checkpoints import formats
 
     to = args.to or ("keras" if args.dst.endswith(".keras") else "hf")
@@ -51,6 +52,7 @@ def run(args):
         raise FileExistsError(f"{args.dst} exists; pass --overwrite to replace it")
     config = None
     if args.config:
+        # local: the checkpoint code loads when `convert` runs, not when the command line is parsed
         from albert_keras.checkpoints.tf1 import read_config
 
         config = read_config(args.config)
@@ -82,12 +84,14 @@ def _empty_dir(path):
 def _write_hf(model, dst, vocabulary):
     """config.json + model.safetensors (+ spiece.model and tokenizer files), atomically; an
     existing DST is replaced as a whole (none of its files stays beside the new weights)."""
+    # local: the checkpoint code loads when `convert` runs, not when the command line is parsed
     from albert_keras.weights import hf
     from albert_keras.weights.atomic import atomic_directory
 
     with atomic_directory(dst, replace=True) as tmp:
         hf.save_model(model, tmp)
         if vocabulary is not None:
+            # local: sentencepiece, only when there is a vocabulary to write
             from albert_keras.tokenization import AlbertTokenizer
 
             AlbertTokenizer(vocabulary).save_pretrained(tmp)
@@ -95,6 +99,7 @@ def _write_hf(model, dst, vocabulary):
 
 def _write_keras(model, dst, vocabulary):
     """One .keras file, written beside DST and renamed into place."""
+    # local: the checkpoint code loads when `convert` runs, not when the command line is parsed
     from albert_keras.weights.atomic import default_permissions, temporary_file
 
     tmp = temporary_file(dst, suffix=".keras")
@@ -112,6 +117,7 @@ def _write_keras(model, dst, vocabulary):
 
 def _write_keras_hub(model, dst, vocabulary):
     """A keras-hub preset folder (+ its AlbertTokenizer assets), atomically."""
+    # local: the checkpoint code loads when `convert` runs, not when the command line is parsed
     from albert_keras.checkpoints import keras_hub
 
     report = keras_hub.save_preset(model, dst, vocabulary=vocabulary, replace=True)
