@@ -9,7 +9,9 @@ A peer is a class built from keyword arguments (its variant) with some of:
 - `train_step_seconds(batch, seq, steps) -> [seconds per step]`: fine-tuning steps.
 
 `PEERS` maps the display name to (module, class, variant keyword arguments);
-`albert-keras` rows are ours, every other row is a peer.
+`albert-keras` rows are ours, every other row is a peer. A variant with a `backend` runs on
+that Keras backend: its worker gets `KERAS_BACKEND` (`benchmarks.suite.worker_environment`)
+and refuses to time any other (`require_keras_backend`).
 """
 
 import importlib
@@ -33,6 +35,10 @@ PEERS = {
                                                   {"runtime": "dynamic"}),
     "keras-hub XLA": ("keras_hub_peer", "KerasHub", {"jit_compile": True}),
     "keras-hub": ("keras_hub_peer", "KerasHub", {"jit_compile": False}),
+    "albert-keras JAX": ("albert_keras_peer", "AlbertKerasBackend", {"backend": "jax"}),
+    "albert-keras torch": ("albert_keras_peer", "AlbertKerasBackend", {"backend": "torch"}),
+    "keras-hub JAX": ("keras_hub_peer", "KerasHubBackend", {"backend": "jax"}),
+    "keras-hub torch": ("keras_hub_peer", "KerasHubBackend", {"backend": "torch"}),
     "transformers eager": ("transformers_peer", "Transformers", {"compile": False}),
     "transformers torch.compile": ("transformers_peer", "Transformers", {"compile": True}),
     "ONNX Runtime fp32": ("onnxruntime_peer", "OnnxRuntime", {"int8": False}),
@@ -47,8 +53,32 @@ QUANTIZED = ("albert-keras TFLite dynamic int8", "albert-keras TFLite int8",
              "OpenVINO int8")
 
 
+# (backend, our row, keras-hub's row on the same backend and compilation): report.py's
+# "per backend" table sets each pair side by side.
+BACKEND_PAIRS = (("TensorFlow XLA", "albert-keras XLA", "keras-hub XLA"),
+                 ("TensorFlow", "albert-keras", "keras-hub"),
+                 ("JAX", "albert-keras JAX", "keras-hub JAX"),
+                 ("PyTorch", "albert-keras torch", "keras-hub torch"))
+
+
 def is_ours(name):
     return name.startswith("albert-keras")
+
+
+def keras_backend(name):
+    """The Keras backend the peer `name` must run on ("jax", "torch"), or None."""
+    return PEERS[name][2].get("backend") if name in PEERS else None
+
+
+def require_keras_backend(backend):
+    """Imports Keras and raises unless it runs on `backend`: a peer never times another one."""
+    import keras
+
+    running = keras.backend.backend()
+    if running != backend:
+        raise RuntimeError(
+            f"Keras runs on the {running!r} backend, not {backend!r}: KERAS_BACKEND={backend} "
+            "must be set before keras is imported (python -m benchmarks does it per worker)")
 
 
 BFLOAT16 = ("albert-keras bfloat16", "albert-keras pipeline Keras bfloat16", "OpenVINO bf16")

@@ -1,10 +1,12 @@
-"""albert-keras: the Keras model (tf.function, optionally XLA), its TFLite files, its pipelines."""
+"""albert-keras: the Keras model (tf.function, optionally XLA; or on the JAX / PyTorch backend),
+its TFLite files, its pipelines."""
 
 import os
 
 import numpy as np
 
-from benchmarks.peers.timing import step_intervals
+from benchmarks.peers import require_keras_backend
+from benchmarks.peers.timing import keras_fit_step_seconds, keras_step_stamps, step_intervals
 
 
 def _label_ids(results, id2label):
@@ -52,27 +54,45 @@ class AlbertKeras:
             {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids),
              "labels": labels}).batch(batch)
         self.model.compile(optimizer=keras.optimizers.Adam(2e-5), jit_compile=self.jit_compile)
-        stamps = _Stamps()
+        stamps = keras_step_stamps()
         self.model.fit(data, epochs=1, verbose=0, callbacks=[stamps])
         return step_intervals(stamps.times)
 
 
-class _Stamps:
-    """A Keras callback recording the time at the end of every training batch."""
+class AlbertKerasBackend:
+    """`AlbertForSequenceClassification.from_pretrained` on the Keras backend `backend`.
 
-    def __new__(cls):
-        import time
+    Written as a user of any backend writes it: `compile()` with Keras' default compilation
+    (`jit_compile="auto"`: XLA on JAX, eager on PyTorch), `predict_on_batch` for inference,
+    `fit` on NumPy arrays for training (no tf.data).
+    """
 
+    def __init__(self, backend):
+        self.backend = backend
+
+    def load(self, where):
+        require_keras_backend(self.backend)
+        from albert_keras import AlbertForSequenceClassification
+
+        self.model = AlbertForSequenceClassification.from_pretrained(where["model"])
+        self.model.compile()
+
+    def forward(self, input_ids, attention_mask):
+        return self.model.predict_on_batch({"input_ids": input_ids,
+                                            "attention_mask": attention_mask,
+                                            "token_type_ids": np.zeros_like(input_ids)})["logits"]
+
+    def train_step_seconds(self, batch, seq, steps):
+        """Seconds per `fit` step (Adam, transformers' loss, labels in the features dict)."""
         import keras
 
-        class Stamps(keras.callbacks.Callback):
-            def on_train_begin(self, logs=None):
-                self.times = [time.perf_counter()]
+        from benchmarks.workload import token_batch
 
-            def on_train_batch_end(self, batch, logs=None):
-                self.times.append(time.perf_counter())
-
-        return Stamps()
+        ids, mask = token_batch(batch * steps, seq, self.model.config.vocab_size)
+        features = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids),
+                    "labels": (np.arange(batch * steps) % 2).astype("int32")}
+        self.model.compile(optimizer=keras.optimizers.Adam(2e-5))
+        return keras_fit_step_seconds(self.model, features, batch_size=batch)
 
 
 class AlbertTFLite:

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from benchmarks.peers.albert_keras_peer import _Stamps
-from benchmarks.peers.timing import step_intervals
+from benchmarks.peers import require_keras_backend
+from benchmarks.peers.timing import keras_fit_step_seconds, keras_step_stamps, step_intervals
 
 
 class KerasHub:
@@ -59,6 +59,43 @@ class KerasHub:
         self.classifier.compile(
             optimizer=keras.optimizers.Adam(2e-5), jit_compile=self.jit_compile,
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-        stamps = _Stamps()
+        stamps = keras_step_stamps()
         self.classifier.fit(data, epochs=1, verbose=0, callbacks=[stamps])
         return step_intervals(stamps.times)
+
+
+class KerasHubBackend:
+    """keras-hub's classifier on the Keras backend `backend`, as `AlbertKerasBackend` runs ours.
+
+    `compile()` with Keras' default compilation (XLA on JAX, eager on PyTorch),
+    `predict_on_batch` for inference, `fit` on NumPy arrays.
+    """
+
+    def __init__(self, backend):
+        self.backend = backend
+
+    def load(self, where):
+        require_keras_backend(self.backend)
+        import keras_hub
+
+        self.classifier = keras_hub.models.AlbertTextClassifier.from_preset(
+            str(where["keras_hub"]), preprocessor=None)
+        self.classifier.compile()
+
+    def forward(self, input_ids, attention_mask):
+        return self.classifier.predict_on_batch({"token_ids": input_ids,
+                                                 "padding_mask": attention_mask,
+                                                 "segment_ids": np.zeros_like(input_ids)})
+
+    def train_step_seconds(self, batch, seq, steps):
+        """Seconds per `fit` step: Adam, sparse cross-entropy on logits, token-id inputs."""
+        import keras
+
+        from benchmarks.workload import token_batch
+
+        ids, mask = token_batch(batch * steps, seq, self.classifier.backbone.vocabulary_size)
+        features = {"token_ids": ids, "padding_mask": mask, "segment_ids": np.zeros_like(ids)}
+        self.classifier.compile(optimizer=keras.optimizers.Adam(2e-5),
+                                loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        return keras_fit_step_seconds(self.classifier, features,
+                                      (np.arange(batch * steps) % 2).astype("int32"), batch)
