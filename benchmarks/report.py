@@ -2,6 +2,9 @@
 
 Ratios compare each row with the fastest peer (a library other than albert-keras) of
 the same precision (fp32 or int8): above 1 we are faster (or smaller), below 1 slower.
+keras-hub on the JAX and PyTorch backends are peers like any other. The "per backend"
+table also sets each of our Keras rows against keras-hub on the same backend
+(`peers.BACKEND_PAIRS`): keras-hub's time over ours.
 """
 
 import os
@@ -10,7 +13,7 @@ import numpy as np
 
 from benchmarks import workload
 from benchmarks.gemm import peaks as gemm_peaks
-from benchmarks.peers import is_ours
+from benchmarks.peers import BACKEND_PAIRS, is_ours
 from benchmarks.peers import precision as _precision
 
 
@@ -44,6 +47,28 @@ def _versus_precisions(rows, key, value, lower_is_better=True):
                 best = min(found) if lower_is_better else max(found)
                 row[f"vs_fastest_{other}"] = (best / row[value] if lower_is_better
                                               else row[value] / best)
+
+
+def per_backend(summary):
+    """Ours against keras-hub on the same Keras backend, for every dense shape and fit batch.
+
+    Each row: section, backend, input, our row and keras-hub's with their times, and
+    `vs_keras_hub` = keras-hub's time / ours (> 1: we are faster).
+    """
+    rows = []
+    for section, key, value, unit in (("dense", "shape", "median_ms", "ms"),
+                                      ("train", "batch", "step_s", "s")):
+        times = {(r["peer"], r[key]): r[value] for r in summary.get(section, []) if r.get(value)}
+        for backend, ours, keras_hub in BACKEND_PAIRS:
+            for (peer, where), mine in times.items():
+                theirs = times.get((keras_hub, where))
+                if peer != ours or theirs is None:
+                    continue
+                rows.append({"section": section, "backend": backend, "input": where,
+                             "unit": unit, "ours": ours, "ours_time": mine,
+                             "keras_hub": keras_hub, "keras_hub_time": theirs,
+                             "vs_keras_hub": theirs / mine})
+    return rows
 
 
 def summarize(results, workdir):
@@ -123,6 +148,7 @@ def summarize(results, workdir):
         summary["memory"] = rows
     if "tflite" in sections:
         summary["tflite"] = sections["tflite"].get("rows", [])
+    summary["per_backend"] = per_backend(summary)
     return summary
 
 
@@ -152,6 +178,11 @@ def _table(title, rows, columns):
 
 def _num(key, spec):
     return lambda r: "-" if r.get(key) is None else format(r[key], spec)
+
+
+def _in_unit(row, key):
+    """A time in the row's unit: ms with one decimal, seconds with two."""
+    return f"{row[key]:.{1 if row['unit'] == 'ms' else 2}f} {row['unit']}"
 
 
 def _versus(row):
@@ -232,10 +263,24 @@ def tables(results):
             ("cosine to Keras", _num("cosine", ".6f")), ("1 thread ms", _num("ms_1_threads", ".1f")),
             ("2 threads ms", _num("ms_2_threads", ".1f")),
             ("failures", lambda r: "; ".join(r.get("failures") or []) or "-")]))
+    if summary.get("per_backend"):
+        order = [backend for backend, _, _ in BACKEND_PAIRS]
+        rows = sorted(summary["per_backend"], key=lambda r: (
+            r["section"], [int(n) for n in str(r["input"]).split("x")], order.index(r["backend"])))
+        title = "6. per backend: ours against keras-hub on the same Keras backend"
+        out.append(_table(title, rows, [
+            ("section", lambda r: {"dense": "dense", "train": "fit step"}[r["section"]]),
+            ("input", lambda r: r["input"] if r["section"] == "dense" else f"batch {r['input']}"),
+            ("backend", lambda r: r["backend"]), ("ours", lambda r: r["ours"]),
+            ("ours time", lambda r: _in_unit(r, "ours_time")),
+            ("keras-hub", lambda r: r["keras_hub"]),
+            ("keras-hub time", lambda r: _in_unit(r, "keras_hub_time")),
+            ("keras-hub / ours", _num("vs_keras_hub", ".2f"))]))
     out.append("\nRatios: to the fastest peer (not albert-keras) of the same precision (fp32, "
                "bf16, int8); > 1 means albert-keras is faster / smaller. 'of peak': of the GEMM "
                "peak of the row's precision. 'bf16 vs fp32 / int8': a bf16 row against the "
-               "fastest fp32 and int8 rows, ours included.")
+               "fastest fp32 and int8 rows, ours included. 'keras-hub / ours': keras-hub's "
+               "time over ours on the same Keras backend, > 1 means albert-keras is faster.")
     return "\n".join(out)
 
 

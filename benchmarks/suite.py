@@ -8,17 +8,19 @@ Sections (issue #11):
    (seq 128) on token ids, with achieved GFLOP/s against the machine's GEMM peak of
    the row's precision (fp32, bf16 or int8; `benchmarks.gemm`) measured in the same run; our TFLite rows run the fixed-length files batch 1 per call
    (as the Task Library does) and, as `pipeline()` does, the any-length files with the
-   whole batch in one call;
+   whole batch in one call; ours and keras-hub also run on the JAX and PyTorch backends;
 2. `text`: SST-2 dev sentences to labels, each library the way its documentation
    shows, ours through `albert_keras.pipeline` on Keras, SavedModel and TFLite;
-3. `train`: seconds per fine-tuning step (batch 8 and 32, seq 128, classifier head);
+3. `train`: seconds per fine-tuning step (batch 8 and 32, seq 128, classifier head), ours
+   and keras-hub on the TensorFlow, JAX and PyTorch backends;
 4. `memory`: peak resident memory of a process that loads the model and runs
    batch 8 x 128;
 5. `tflite`: size, cosine to Keras and LiteRT latency (1 and 2 threads) per mode.
 
 Everything uses one albert-base-v2-shaped classifier with random weights (see
 `benchmarks.workload`), prepared once in `--workdir`. Ratios are to the fastest peer
-(not albert-keras) of the same precision: > 1 means we are faster.
+(not albert-keras) of the same precision: > 1 means we are faster; each Keras backend's
+row of ours is also set against keras-hub on the same backend (`peers.BACKEND_PAIRS`).
 """
 
 import argparse
@@ -30,20 +32,22 @@ import tempfile
 import time
 
 from benchmarks import machine, report, workload
-from benchmarks.peers import PEERS, is_ours
+from benchmarks.peers import PEERS, is_ours, keras_backend
 
 DENSE = ["albert-keras XLA", "albert-keras", "albert-keras bfloat16",
          "albert-keras TFLite float32", "albert-keras TFLite dynamic int8", "albert-keras TFLite int8",
          "albert-keras pipeline TFLite float32", "albert-keras pipeline TFLite dynamic int8",
-         "keras-hub XLA",
-         "keras-hub", "transformers eager", "transformers torch.compile", "ONNX Runtime fp32",
+         "albert-keras JAX", "albert-keras torch",
+         "keras-hub XLA", "keras-hub", "keras-hub JAX", "keras-hub torch",
+         "transformers eager", "transformers torch.compile", "ONNX Runtime fp32",
          "ONNX Runtime int8", "OpenVINO fp32", "OpenVINO int8", "OpenVINO bf16"]
 TEXT = ["albert-keras pipeline Keras", "albert-keras pipeline Keras bfloat16",
         "albert-keras pipeline SavedModel",
         "albert-keras pipeline TFLite float32", "albert-keras pipeline TFLite dynamic int8",
         "keras-hub XLA", "transformers eager", "ONNX Runtime fp32", "ONNX Runtime int8",
         "OpenVINO fp32", "OpenVINO int8", "OpenVINO bf16"]
-TRAIN = ["albert-keras XLA", "albert-keras", "keras-hub XLA", "transformers eager"]
+TRAIN = ["albert-keras XLA", "albert-keras", "albert-keras JAX", "albert-keras torch",
+         "keras-hub XLA", "keras-hub JAX", "keras-hub torch", "transformers eager"]
 MEMORY = ["albert-keras XLA", "albert-keras bfloat16", "albert-keras TFLite float32", "albert-keras TFLite dynamic int8",
           "albert-keras pipeline TFLite float32", "albert-keras pipeline TFLite dynamic int8",
           "keras-hub XLA", "transformers eager", "ONNX Runtime fp32", "ONNX Runtime int8"]
@@ -56,8 +60,17 @@ def worker_environment(peer):
     Importing albert_keras (as `albert-keras benchmark` does) may have turned TensorFlow's
     oneDNN kernels on for this process and its children (see albert_keras/__init__.py); a
     peer's worker gets the switch only when the user set it.
+
+    A peer of a Keras backend (`peers.keras_backend`) gets `KERAS_BACKEND`, read when its
+    worker first imports keras; every other worker runs without it (Keras' default,
+    TensorFlow), whatever the suite itself was started with.
     """
     env = dict(os.environ, PYTHONWARNINGS="ignore")
+    backend = keras_backend(peer)
+    if backend:
+        env["KERAS_BACKEND"] = backend
+    else:
+        env.pop("KERAS_BACKEND", None)
     package = sys.modules.get("albert_keras")
     if peer and not is_ours(peer) and getattr(package, "_ONEDNN_DEFAULTED", False):
         env.pop("TF_ENABLE_ONEDNN_OPTS", None)

@@ -2,12 +2,15 @@
 
 import importlib
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from benchmarks import report, suite, worker, workload
-from benchmarks.peers import PEERS, is_ours, is_quantized
+from benchmarks.peers import PEERS, is_ours, is_quantized, require_keras_backend
 
 BASE = {"vocab_size": 30000, "embedding_size": 128, "hidden_size": 768, "num_hidden_layers": 12,
         "intermediate_size": 3072}
@@ -179,3 +182,81 @@ def test_peers_run_with_tensorflows_own_onednn_setting(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "albert_keras",
                         types.SimpleNamespace(_ONEDNN_DEFAULTED=False))
     assert suite.worker_environment("keras-hub XLA")["TF_ENABLE_ONEDNN_OPTS"] == "1"
+
+
+def _backend_results():
+    """Ours and keras-hub on three Keras backends; the plain TensorFlow pair only half there."""
+    def dense(*times):
+        return {"rows": [{"batch": b, "seq": 128, "median_ms": t} for b, t in zip((1, 8), times)]}
+
+    def train(seconds):
+        return {"rows": [{"batch": 8, "seq": 128, "step_s": seconds}]}
+
+    return {"machine": {"cpus": 2, "time": "now"}, "preset": "albert-base-v2", "config": BASE,
+            "sections": {
+                "dense": {"albert-keras XLA": dense(150.0, 1000.0),
+                          "keras-hub XLA": dense(165.0, 1100.0),
+                          "albert-keras": dense(200.0, 1400.0),  # keras-hub eager not run
+                          "albert-keras JAX": dense(100.0, 900.0),
+                          "keras-hub JAX": dense(120.0, 720.0),
+                          "albert-keras torch": dense(400.0, 2000.0),
+                          "keras-hub torch": dense(500.0, 3000.0),
+                          "transformers eager": dense(180.0, 1500.0)},
+                "train": {"albert-keras XLA": train(3.0), "keras-hub XLA": train(4.5),
+                          "albert-keras JAX": train(2.0), "keras-hub JAX": train(2.5),
+                          "albert-keras torch": train(6.0), "keras-hub torch": train(4.8)}}}
+
+
+def test_per_backend_table_sets_each_of_ours_against_keras_hub_on_the_same_backend(tmp_path):
+    results = _backend_results()
+    summary = report.summarize(results, str(tmp_path))
+    ratios = {(r["section"], r["backend"], r["input"]): r["vs_keras_hub"]
+              for r in summary["per_backend"]}
+    assert ratios == pytest.approx({
+        ("dense", "TensorFlow XLA", "1x128"): 1.1, ("dense", "TensorFlow XLA", "8x128"): 1.1,
+        ("dense", "JAX", "1x128"): 1.2, ("dense", "JAX", "8x128"): 0.8,
+        ("dense", "PyTorch", "1x128"): 1.25, ("dense", "PyTorch", "8x128"): 1.5,
+        ("train", "TensorFlow XLA", 8): 1.5, ("train", "JAX", 8): 1.25,
+        ("train", "PyTorch", 8): 0.8})  # no plain TensorFlow row: keras-hub eager did not run
+    jax = next(r for r in summary["per_backend"] if r["backend"] == "JAX" and r["input"] == 8)
+    assert (jax["ours"], jax["keras_hub"], jax["ours_time"], jax["keras_hub_time"]) == (
+        "albert-keras JAX", "keras-hub JAX", 2.0, 2.5)
+    # keras-hub on JAX / PyTorch is a peer like any other in the fastest-peer ratio.
+    dense = {(r["peer"], r["shape"]): r for r in summary["dense"]}
+    assert dense["albert-keras JAX", "8x128"]["vs_fastest_peer"] == pytest.approx(0.8)
+    assert dense["albert-keras torch", "1x128"]["vs_fastest_peer"] == pytest.approx(0.3)
+    train = {r["peer"]: r for r in summary["train"]}
+    assert train["albert-keras XLA"]["vs_fastest_peer"] == pytest.approx(2.5 / 3.0)
+    results["summary"] = summary
+    printed = report.tables(results)
+    assert "6. per backend" in printed
+    line = next(x for x in printed.splitlines() if "albert-keras torch" in x and "batch 8" in x)
+    assert line.split()[-1] == "0.80" and "keras-hub torch" in line
+
+
+def test_only_a_keras_backend_peer_gets_keras_backend(monkeypatch):
+    monkeypatch.setenv("KERAS_BACKEND", "jax")  # as if the suite itself were started on JAX
+    assert suite.worker_environment("albert-keras torch")["KERAS_BACKEND"] == "torch"
+    assert suite.worker_environment("keras-hub JAX")["KERAS_BACKEND"] == "jax"
+    for peer in ("albert-keras XLA", "keras-hub XLA", "transformers eager", None):
+        assert "KERAS_BACKEND" not in suite.worker_environment(peer), peer
+
+
+def test_a_backend_peer_refuses_to_run_on_another_backend():
+    import keras
+
+    other = "torch" if keras.backend.backend() != "torch" else "jax"
+    with pytest.raises(RuntimeError, match=f"not '{other}': KERAS_BACKEND={other}"):
+        require_keras_backend(other)
+    require_keras_backend(keras.backend.backend())
+
+
+def test_worker_imports_no_keras_before_its_backend_is_chosen():
+    """KERAS_BACKEND only counts if keras is first imported after it is set: by the peer."""
+    check = ("import sys, benchmarks.worker, benchmarks.peers.albert_keras_peer, "
+             "benchmarks.peers.keras_hub_peer; "
+             "print(sorted({'keras', 'tensorflow', 'jax', 'torch'} & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                          check=True, cwd=workload.ROOT,
+                          env=dict(os.environ, PYTHONPATH=str(workload.ROOT)))
+    assert done.stdout.strip() == "[]"
