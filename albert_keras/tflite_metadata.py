@@ -32,6 +32,18 @@ def signature_entries(model_bytes):
     return model.Subgraphs(0), entries
 
 
+def has_int8_weights(model_bytes):
+    """True when the main subgraph holds int8 constant tensors (a quantized file's weights)."""
+    model = schema.Model.GetRootAsModel(model_bytes, 0)
+    graph = model.Subgraphs(0)
+    for i in range(graph.TensorsLength()):
+        tensor = graph.Tensors(i)
+        if (tensor.Type() == schema.TensorType.INT8 and tensor.Buffer() > 0
+                and model.Buffers(tensor.Buffer()).DataLength() > 0):
+            return True
+    return False
+
+
 def io_names(model_bytes):
     """(input names, output names) of the main signature, in subgraph tensor order."""
     graph, entries = signature_entries(model_bytes)

@@ -15,7 +15,7 @@ from albert_keras.pipelines import artifacts
 from albert_keras.pipelines.litert import SharedWeightsRunner
 from albert_keras.tasks import BY_NAME, TFLITE_INPUTS, TOKEN_INPUTS
 from albert_keras.tokenization import AlbertTokenizer
-from albert_keras.tflite_metadata import LABELS_FILE
+from albert_keras.tflite_metadata import LABELS_FILE, has_int8_weights
 from albert_keras.tokenization.encoding import pad_to_shape
 
 ANY_LENGTH_LIMIT = 512  # ALBERT's max_position_embeddings: an any-length file without config.json
@@ -24,6 +24,9 @@ MODEL_OUTPUTS = ("logits", "start_logits", "end_logits", "last_hidden_state", "p
 # bfloat16 keeps one bfloat16 copy of the weights: a mixed_bfloat16 twin (float32 weights)
 # casts every weight on every use, 12 times per forward pass for the shared layer.
 DTYPES = {"float32": None, "bfloat16": "bfloat16"}
+# Tokens per LiteRT call for a file with int8 weights: XNNPACK's dynamically quantized
+# layers slow down as a call grows (benchmarks/README.md has the measurements).
+QUANTIZED_TOKENS_PER_CALL = 256
 
 
 def resolve_dtype(dtype):
@@ -304,7 +307,9 @@ class TFLiteRuntime(_ArtifactRuntime):
     row's width. An any-length file (`export_tflite(..., sequence_length=None)`) takes
     any batch and length up to the model's `max_position_embeddings`: the whole batch
     runs in one call at its own width, several times faster on short text (an
-    any-length file from before batches were free runs row by row). Outputs get the
+    any-length file from before batches were free runs row by row); a file with int8
+    weights runs it in slices of about `QUANTIZED_TOKENS_PER_CALL` tokens, which its
+    dynamically quantized layers run fastest. Outputs get the
     names the pipelines read: a text-classification file's `probability` (softmax)
     becomes `logits` = log-probabilities, whose softmax is the same probabilities.
     The tokenizer and label names are read from the file's metadata. LiteRT packs the
@@ -348,6 +353,7 @@ class TFLiteRuntime(_ArtifactRuntime):
                              "(1, sequence_length)")
         self.any_length = shape[1] == -1
         self.any_batch = shape[0] == -1
+        self.tokens_per_call = QUANTIZED_TOKENS_PER_CALL if has_int8_weights(data) else None
         self.max_length = None if self.any_length else int(shape[1])
         outputs = {name: signature for name, (signature, _) in self._runner.outputs.items()}
         self.tokenizer = None
@@ -373,7 +379,10 @@ class TFLiteRuntime(_ArtifactRuntime):
         arrays, width = self._check(features)
         padded = arrays if self.any_length else self._pad(arrays)
         count = len(padded["input_ids"])
-        step = max(count, 1) if self.any_batch else 1  # a batch-free file: one call
+        step = 1  # a batch-free file: row by row
+        if self.any_batch:  # the whole batch in one call, or in slices of tokens_per_call
+            step = max(count, 1) if not self.tokens_per_call else max(
+                1, self.tokens_per_call // max(padded["input_ids"].shape[1], 1))
         rows = []
         for i in range(0, count, step):
             rows.append(self._runner(**{name: padded[key][i:i + step] for key, name in

@@ -247,9 +247,31 @@ def any_length(exported, tmp_path_factory):
     """(fixed-length .tflite, any-length .tflite) of the same fill-mask model."""
     folder, _, fixed = exported("fill-mask", saved_model=False)
     out = tmp_path_factory.mktemp("any-length")
-    report = export_tflite(folder, str(out), "fill-mask", sequence_length=None, latency_runs=0)
+    report = export_tflite(folder, str(out), "fill-mask", sequence_length=None, latency_runs=0,
+                           quantize=["float32", "dynamic"])
     assert report.passed and report.sequence_length is None
     return fixed, str(out / "albert-fill-mask-float32-any-length.tflite")
+
+
+def test_a_quantized_any_length_file_runs_a_batch_in_slices_of_tokens(any_length):
+    """int8 weights: at most QUANTIZED_TOKENS_PER_CALL tokens per LiteRT call, with the
+    results of one call per row; a float file keeps the whole batch in one call."""
+    from albert_keras.pipelines.runtimes import QUANTIZED_TOKENS_PER_CALL
+
+    quantized = TFLiteRuntime(any_length[1].replace("float32", "dynamic"))
+    assert quantized.tokens_per_call == QUANTIZED_TOKENS_PER_CALL
+    assert TFLiteRuntime(any_length[1]).tokens_per_call is None
+    calls = []
+    runner = quantized._runner
+    quantized._runner = lambda **arrays: calls.append(arrays["ids"].shape) or runner(**arrays)
+    rng = np.random.default_rng(2)
+    ids = rng.integers(5, 90, (6, 60)).astype(np.int32)
+    features = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": 0 * ids}
+    sliced = quantized(features)["logits"]
+    assert calls == [(4, 60), (2, 60)]  # 256 // 60 = 4 rows per call
+    rows = np.concatenate([quantized({k: v[i:i + 1] for k, v in features.items()})["logits"]
+                           for i in range(6)])
+    np.testing.assert_allclose(sliced, rows, atol=1e-5)
 
 
 def test_any_length_tflite_equals_the_fixed_length_file(any_length, fill_mask):
