@@ -69,3 +69,39 @@ def test_trained_on_jax_loads_on_tensorflow_and_torch_and_exports_to_tflite(tmp_
     np.testing.assert_allclose(np.load(tmp_path / "tflite-probability.npy"), probability,
                                atol=1e-5, err_msg="TFLite export of weights trained on jax")
     assert np.abs(trained[:, 0] - trained[:, 1]).max() > 0.05  # it learned something
+
+
+NO_TENSORFLOW = """
+import sys
+import numpy as np
+import albert_keras
+
+tokenizer = albert_keras.AlbertTokenizer.from_pretrained("albert-tiny-en")
+config = albert_keras.AlbertConfig(vocab_size=len(tokenizer), embedding_size=8, hidden_size=16,
+                                   num_hidden_layers=2, num_attention_heads=2,
+                                   intermediate_size=32, max_position_embeddings=32)
+model = albert_keras.AlbertForSequenceClassification(config)
+model.save_pretrained(sys.argv[1])
+model = albert_keras.AlbertForSequenceClassification.from_pretrained(sys.argv[1])
+ids = np.random.default_rng(0).integers(5, 64, (4, 9)).astype("int32")
+model.compile(optimizer="adam")
+model.fit({"input_ids": ids, "labels": np.array([0, 1, 0, 1])}, epochs=1, verbose=0)
+loaded = albert_keras.pipeline("text-classification", model=model, tokenizer=tokenizer)
+assert loaded("a fine film")[0]["label"]
+found = sorted(m for m in sys.modules if m == "tensorflow" or m.startswith("tensorflow."))
+print("TENSORFLOW MODULES", len(found), found[:5])
+# Keras' own .keras writer imports TensorFlow when it is installed (serialization_lib's
+# `tf.available` check), so the .keras file comes after the count.
+model.save(sys.argv[1] + "/model.keras")
+"""
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_the_models_never_import_tensorflow_on_another_backend(backend, tmp_path):
+    """Build, save_pretrained, from_pretrained, fit and a pipeline on JAX / torch: none of them
+    imports TensorFlow (Keras' own .keras writer does, when it is installed)."""
+    env = dict(os.environ, KERAS_BACKEND=backend)
+    result = subprocess.run([sys.executable, "-c", NO_TENSORFLOW, str(tmp_path)], cwd=str(REPO),
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert "TENSORFLOW MODULES 0 []" in result.stdout, result.stdout[-2000:]

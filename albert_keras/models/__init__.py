@@ -16,9 +16,12 @@
 - `question_answering`: AlbertForQuestionAnswering.
 """
 
+import keras
+
 from albert_keras.native_logs import import_tensorflow
 
-import_tensorflow()  # when the models are what loads TensorFlow: without its start-up lines
+if keras.backend.backend() == "tensorflow":
+    import_tensorflow()  # when the models are what loads it: without its start-up lines
 
 from albert_keras.models.albert_model import AlbertModel
 from albert_keras.models.base import AlbertPreTrainedModel

@@ -10,8 +10,9 @@ class TextClassificationPipeline(Pipeline):
     """Classifies texts (or `{"text": a, "text_pair": b}` pairs) like transformers' pipeline.
 
     Scores are softmax for single-label models, sigmoid for multi-label or
-    one-label models, raw values for regression. `top_k=1` (default) returns
-    `{label, score}`; `top_k=None` returns every label, best first.
+    one-label models, raw values for regression. Without `top_k`, one text returns
+    `[{label, score}]` (transformers' form) and a pair or a list one `{label, score}` per
+    item; `top_k=None` returns every label, best first.
 
     Example:
     >>> # albert_keras.pipeline("text-classification", model="path")("a gripping film")
@@ -56,6 +57,11 @@ class TextClassificationPipeline(Pipeline):
                 for place, item in zip(places, split_items(encoding, len(places))):
                     encoded[place] = (item, None)
         return encoded
+
+    def __call__(self, inputs, **kwargs):
+        result = super().__call__(inputs, **kwargs)
+        # As transformers: one string without `top_k` gives a one-item list of its dict.
+        return [result] if isinstance(inputs, str) and "top_k" not in kwargs else result
 
     def postprocess(self, outputs, context, top_k="", function_to_apply=None, **kwargs):
         logits = outputs[0]["logits"].astype("float64")

@@ -43,6 +43,8 @@ def count_calls(monkeypatch):
 def test_a_batch_of_texts_is_tokenized_in_one_call(hf_folder_factory, count_calls, task):
     pipe = pipeline(task, model=hf_folder_factory(MODELS[task])[0], batch_size=2)
     single = [pipe(item) for item in _inputs(task, 5)]
+    if task == "text-classification":  # one string gives a one-item list, as transformers'
+        single = [result[0] for result in single]
     count_calls.clear()
     batched = pipe(_inputs(task, 5))
     # QA also measures every question once (is there room for the context?): one more call.

@@ -52,6 +52,7 @@ def test_text_classification_matches_transformers(hf_folder_factory, top_k):
     _close(ours(texts, **top_k), theirs(texts, **top_k))
     pair = {"text": "is it raining?", "text_pair": "the streets are wet"}
     _close(ours(pair, **top_k), theirs(pair, **top_k))
+    _close(ours(texts[0], **top_k), theirs(texts[0], **top_k))  # one string: a list, as theirs
 
 
 def test_feature_extraction_matches_transformers(hf_folder_factory):

@@ -46,7 +46,7 @@ def test_unsupported_arguments_are_named_not_ignored(fill, answer):
 def test_a_dict_without_text_names_its_keys(classify):
     with pytest.raises(ValueError, match=r"got a dict with keys 'foo'"):
         classify({"foo": 1})
-    assert classify({"text": "a dull mess"})["label"] == classify("a dull mess")["label"]
+    assert classify({"text": "a dull mess"})["label"] == classify("a dull mess")[0]["label"]
 
 
 def test_text_that_is_not_unicode_is_named(classify):
