@@ -1,12 +1,10 @@
 """Fixtures for the export tests: a SentencePiece model trained here on tests/data text, and
 hub-layout model folders (tiny odd-sized configs) for every task."""
 
-import json
-
 import pytest
 
 from tests.conftest import TINY
-from tests.tokenization.conftest import DATA, USER_DEFINED, _sentences, _train
+from tests.tokenization.conftest import USER_DEFINED, _train, real_text
 
 SEQUENCE_LENGTH = 20  # TINY has max_position_embeddings 23
 
@@ -14,14 +12,7 @@ SEQUENCE_LENGTH = 20  # TINY has max_position_embeddings 23
 @pytest.fixture(scope="session")
 def export_texts():
     """Real text: Wikipedia sentences, SQuAD (question, context) pairs."""
-    paragraphs = (DATA / "enwiki_sample.txt").read_text(encoding="utf-8").splitlines()
-    sentences = [s for p in paragraphs for s in _sentences(p)]
-    pairs = []
-    with open(DATA / "squad_dev_sample.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            pairs.extend((qa["question"], row["context"]) for qa in row["qas"])
-    return {"sentences": sentences, "paragraphs": paragraphs, "squad_pairs": pairs}
+    return real_text()
 
 
 @pytest.fixture(scope="session")

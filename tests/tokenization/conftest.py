@@ -46,6 +46,18 @@ def hard_cases():
     return list(HARD_CASES)
 
 
+def real_text():
+    """{"paragraphs", "sentences"}: the Wikipedia sample; "squad_pairs": (question, context)."""
+    paragraphs = (DATA / "enwiki_sample.txt").read_text(encoding="utf-8").splitlines()
+    pairs = []
+    with open(DATA / "squad_dev_sample.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            pairs.extend((qa["question"], row["context"]) for qa in row["qas"])
+    return {"paragraphs": paragraphs, "sentences": [s for p in paragraphs for s in _sentences(p)],
+            "squad_pairs": pairs}
+
+
 def _sentences(paragraph):
     return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])", paragraph) if s]
 
@@ -53,15 +65,8 @@ def _sentences(paragraph):
 @pytest.fixture(scope="session")
 def corpus():
     """Real text: Wikipedia sentences and paragraphs, SQuAD question/context pairs."""
-    paragraphs = (DATA / "enwiki_sample.txt").read_text(encoding="utf-8").splitlines()
-    sentences = [s for p in paragraphs for s in _sentences(p)]
-    pairs = []
-    with open(DATA / "squad_dev_sample.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            pairs.extend((qa["question"], row["context"]) for qa in row["qas"])
-    return {"paragraphs": paragraphs, "sentences": sentences, "squad_pairs": pairs,
-            "all": HARD_CASES + sentences}
+    text = real_text()
+    return dict(text, all=HARD_CASES + text["sentences"])
 
 
 def _train(texts, vocab_size, **extra):
