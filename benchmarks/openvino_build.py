@@ -86,7 +86,8 @@ def check(xml, model_folder, int8, max_logit_error=None, bf16=False):
         want = model(input_ids=torch.from_numpy(ids),
                      attention_mask=torch.from_numpy(mask)).logits.numpy()
     error = float(np.abs(got - want).max())
-    limit = max_logit_error or (onnx_int8.MAX_LOGIT_ERROR if int8 or bf16 else 5e-3)
+    limit = max_logit_error or (onnx_int8.MAX_LOGIT_ERROR if int8 or bf16
+                                 else onnx_int8.FP32_MAX_LOGIT_ERROR)
     agree = onnx_int8.argmax_agreement(got, want, 2 * limit)
     failures = []
     if int8 and ops.get("FakeQuantize", 0) < expected:

@@ -40,11 +40,13 @@ DENSE = ["albert-keras XLA", "albert-keras", "albert-keras bfloat16",
          "albert-keras JAX", "albert-keras torch",
          "keras-hub XLA", "keras-hub", "keras-hub JAX", "keras-hub torch",
          "transformers eager", "transformers torch.compile", "ONNX Runtime fp32",
-         "ONNX Runtime int8", "OpenVINO fp32", "OpenVINO int8", "OpenVINO bf16"]
+         "ONNX Runtime int8", "ONNX Runtime fp32 optimized", "ONNX Runtime int8 optimized",
+         "OpenVINO fp32", "OpenVINO int8", "OpenVINO bf16"]
 TEXT = ["albert-keras pipeline Keras", "albert-keras pipeline Keras bfloat16",
         "albert-keras pipeline SavedModel",
         "albert-keras pipeline TFLite float32", "albert-keras pipeline TFLite dynamic int8",
         "keras-hub XLA", "transformers eager", "ONNX Runtime fp32", "ONNX Runtime int8",
+        "ONNX Runtime fp32 optimized", "ONNX Runtime int8 optimized",
         "OpenVINO fp32", "OpenVINO int8", "OpenVINO bf16"]
 TRAIN = ["albert-keras XLA", "albert-keras", "albert-keras JAX", "albert-keras torch",
          "keras-hub XLA", "keras-hub JAX", "keras-hub torch", "transformers eager"]

@@ -6,7 +6,8 @@ per work folder:
 
 - `model/`: the transformers checkpoint (config.json, model.safetensors, spiece.model);
 - `keras_hub/`: the same weights as a keras-hub preset (our converter);
-- `onnx/`: the transformers model exported to ONNX, fp32 and ONNX Runtime dynamic int8;
+- `onnx/`: the transformers model exported to ONNX, fp32 and ONNX Runtime dynamic int8,
+  and both again through ONNX Runtime's transformer optimizer (`benchmarks.onnx_optimized`);
 - `tflite/`, `saved_model/`: our exports of it (every quantization mode at lengths 128
   and 384, and any-length float32 / dynamic files for the pipelines).
 
@@ -78,6 +79,8 @@ def paths(workdir):
         "keras_hub": workdir / "keras_hub",
         "onnx_fp32": workdir / "onnx" / "model.onnx",
         "onnx_int8": workdir / "onnx" / "model.int8.onnx",
+        "onnx_fp32_optimized": workdir / "onnx" / "model.optimized.onnx",
+        "onnx_int8_optimized": workdir / "onnx" / "model.optimized.int8.onnx",
         "openvino_fp32": workdir / "openvino" / "model.xml",
         "openvino_int8": workdir / "openvino" / "model.int8.xml",
         "tflite": workdir / "tflite",
@@ -104,7 +107,7 @@ def discard_if_stale(where):
 
 
 def prepare_transformers(workdir, preset, seed=0):
-    """Writes the random classifier in transformers' layout, then its ONNX fp32 and int8 twins."""
+    """Writes the random classifier in transformers' layout, then its ONNX and OpenVINO twins."""
     import shutil
 
     import torch
@@ -124,6 +127,11 @@ def prepare_transformers(workdir, preset, seed=0):
         tmp.rename(where["model"])
     if not where["onnx_int8"].is_file():
         _export_onnx(where)
+    if not where["onnx_int8_optimized"].is_file():
+        from benchmarks import onnx_optimized
+
+        onnx_optimized.build(where["onnx_fp32"], where["onnx_fp32_optimized"],
+                             where["onnx_int8_optimized"], where["model"])
     if not where["openvino_int8"].is_file():
         from benchmarks import openvino_build
 

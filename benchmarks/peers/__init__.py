@@ -43,6 +43,10 @@ PEERS = {
     "transformers torch.compile": ("transformers_peer", "Transformers", {"compile": True}),
     "ONNX Runtime fp32": ("onnxruntime_peer", "OnnxRuntime", {"int8": False}),
     "ONNX Runtime int8": ("onnxruntime_peer", "OnnxRuntime", {"int8": True}),
+    "ONNX Runtime fp32 optimized": ("onnxruntime_peer", "OnnxRuntime",
+                                    {"int8": False, "optimized": True}),
+    "ONNX Runtime int8 optimized": ("onnxruntime_peer", "OnnxRuntime",
+                                    {"int8": True, "optimized": True}),
     "OpenVINO fp32": ("openvino_peer", "OpenVino", {"int8": False}),
     "OpenVINO int8": ("openvino_peer", "OpenVino", {"int8": True}),
     "OpenVINO bf16": ("openvino_peer", "OpenVino", {"int8": False, "bf16": True}),
@@ -50,7 +54,7 @@ PEERS = {
 
 QUANTIZED = ("albert-keras TFLite dynamic int8", "albert-keras TFLite int8",
              "albert-keras pipeline TFLite dynamic int8", "ONNX Runtime int8",
-             "OpenVINO int8")
+             "ONNX Runtime int8 optimized", "OpenVINO int8")
 
 
 # (backend, our row, keras-hub's row on the same backend and compilation): report.py's

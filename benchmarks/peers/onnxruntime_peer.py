@@ -1,4 +1,5 @@
-"""ONNX Runtime (CPU): the transformers model exported to ONNX, fp32 or dynamic int8."""
+"""ONNX Runtime (CPU): the transformers model exported to ONNX, fp32 or dynamic int8, as
+exported or through ONNX Runtime's transformer optimizer."""
 
 import numpy as np
 
@@ -6,11 +7,19 @@ import numpy as np
 class OnnxRuntime:
     """An `InferenceSession` with default options (all graph optimizations, every core)."""
 
-    def __init__(self, int8):
+    def __init__(self, int8, optimized=False):
         self.int8 = int8
+        self.optimized = optimized
+        self.key = ("onnx_int8" if int8 else "onnx_fp32") + ("_optimized" if optimized else "")
 
     def build_check(self, where):
-        """`benchmarks.onnx_int8.check` for int8 (None for fp32): run before any timing."""
+        """Run before any timing: `benchmarks.onnx_optimized.check` for the optimized files,
+        `benchmarks.onnx_int8.check` for int8, None for the plain fp32 export."""
+        if self.optimized:
+            from benchmarks import onnx_optimized
+
+            return onnx_optimized.check(where[self.key], where["model"], self.int8,
+                                        fp32_source=where["onnx_fp32_optimized"])
         if not self.int8:
             return None
         from benchmarks import onnx_int8
@@ -20,7 +29,7 @@ class OnnxRuntime:
     def load(self, where):
         import onnxruntime
 
-        path = where["onnx_int8" if self.int8 else "onnx_fp32"]
+        path = where[self.key]
         self.session = onnxruntime.InferenceSession(str(path),
                                                     providers=["CPUExecutionProvider"])
         self.folder = str(where["model"])

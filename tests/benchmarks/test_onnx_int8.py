@@ -2,25 +2,8 @@
 
 import json
 
-import pytest
-
 from benchmarks import onnx_int8, workload
-
-TINY = {"vocab_size": 99, "embedding_size": 16, "hidden_size": 64, "num_hidden_layers": 2,
-        "num_attention_heads": 4, "intermediate_size": 128, "max_position_embeddings": 64}
-
-
-@pytest.fixture(scope="module")
-def where(tmp_path_factory):
-    """A tiny random ALBERT classifier exported through the suite's own code path."""
-    torch = pytest.importorskip("torch")
-    transformers = pytest.importorskip("transformers")
-    where = workload.paths(tmp_path_factory.mktemp("onnx"))
-    torch.manual_seed(0)
-    config = transformers.AlbertConfig(**TINY, num_labels=2)
-    transformers.AlbertForSequenceClassification(config).eval().save_pretrained(where["model"])
-    workload._export_onnx(where)
-    return where
+from tests.benchmarks.conftest import TINY_ONNX as TINY
 
 
 def test_documented_recipe_passes_the_check(where):

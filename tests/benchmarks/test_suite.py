@@ -31,6 +31,8 @@ def test_every_planned_peer_is_registered_and_importable():
         assert hasattr(importlib.import_module(f"benchmarks.peers.{module}"), cls), name
     assert is_ours("albert-keras XLA") and not is_ours("keras-hub XLA")
     assert is_quantized("ONNX Runtime int8") and not is_quantized("ONNX Runtime fp32")
+    assert is_quantized("ONNX Runtime int8 optimized")
+    assert not is_quantized("ONNX Runtime fp32 optimized")
 
 
 def _results(tmp_path):
