@@ -127,10 +127,10 @@ def tflite(where, params):
 
 
 def matmul(params):
-    """The fp32, bf16 and int8 GEMM limits of this machine (`benchmarks.gemm`)."""
+    """One GEMM limit of this machine, `params["kernel"]` of `benchmarks.gemm.KERNELS`."""
     from benchmarks import gemm
 
-    return gemm.measure(params["n"], params["repeats"])
+    return [gemm.measure_kernel(params["kernel"], params["n"], params["repeats"])]
 
 
 SECTIONS = {"dense": dense, "text": text, "train": train, "memory": memory}

@@ -1,9 +1,11 @@
 """The GEMM limits: each precision's kernels run here, and each row's peak is its own precision's."""
 
+import json
+
 import numpy as np
 import pytest
 
-from benchmarks import gemm, report
+from benchmarks import gemm, report, suite, worker
 from tests.benchmarks.test_suite import BASE
 
 SMALL = (32, 256, 128)
@@ -51,3 +53,42 @@ def test_rows_are_measured_against_their_own_precisions_peak(tmp_path):
     assert bf16["vs_fastest_int8"] == pytest.approx(400 / 500)
     assert "vs_fastest_fp32" not in rows["albert-keras"]
     assert np.isclose(rows["albert-keras TFLite dynamic int8"]["vs_fastest_peer"], 2.0)
+
+
+def test_the_matmul_worker_measures_one_kernel_in_its_process(capsys):
+    worker.main(["matmul", "--workdir", ".", "--params",
+                 json.dumps({"kernel": "numpy fp32", "n": 64, "repeats": 1})])
+    line = [x for x in capsys.readouterr().out.splitlines() if x.startswith("RESULT ")][-1]
+    rows = json.loads(line[len("RESULT "):])["rows"]
+    assert [(r["library"], r["precision"], r["shape"]) for r in rows] == [("numpy", "fp32", "64x64x64")]
+    assert rows[0]["gflops"] > 0
+
+
+def test_a_kernel_that_cannot_run_is_a_row_with_its_error(monkeypatch):
+    def broken(n, repeats):
+        raise ImportError("no module named onnxruntime")
+
+    monkeypatch.setitem(gemm.KERNELS, "onnxruntime MatMulInteger int8", broken)
+    row = gemm.measure_kernel("onnxruntime MatMulInteger int8", 64, 1)
+    assert row == {"library": "onnxruntime MatMulInteger", "precision": "int8",
+                   "error": "ImportError: no module named onnxruntime"}
+    assert "int8" not in gemm.peaks([row])
+
+
+def test_the_suite_starts_one_worker_per_kernel(tmp_path, monkeypatch):
+    started = []
+
+    def fake_worker(section, workdir, params, peer=None, log=print):
+        started.append((section, params.get("kernel")))
+        if section == "matmul":
+            name = params["kernel"]
+            return {"rows": [{"library": name.rsplit(" ", 1)[0], "precision": name.rsplit(" ", 1)[1],
+                              "gflops": 1.0}]}
+        return {"rows": []}
+
+    monkeypatch.setattr(suite, "run_worker", fake_worker)
+    monkeypatch.setattr(suite.report, "chart", lambda results, path: None)
+    results = suite.main(["--sections", "dense", "--peers", "albert-keras", "--quick",
+                          "--workdir", str(tmp_path / "work"), "--out", str(tmp_path / "out")])
+    assert [k for s, k in started if s == "matmul"] == list(gemm.KERNELS)
+    assert len(results["matmul"]) == len(gemm.KERNELS)
