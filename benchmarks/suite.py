@@ -83,7 +83,7 @@ def run_worker(section, workdir, params, peer=None, log=print):
     """Runs one worker process; returns its parsed result (or an `error`)."""
     command = [sys.executable, "-m", "benchmarks.worker", section, "--workdir", workdir,
                "--params", json.dumps(params)] + (["--peer", peer] if peer else [])
-    label = f"{section}: {peer}" if peer else section
+    label = f"{section}: {peer or params.get('kernel')}" if peer or "kernel" in params else section
     log(f"[{time.strftime('%H:%M:%S')}] {label}")
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False,
