@@ -9,6 +9,8 @@ import argparse
 import json
 import os
 import resource
+import subprocess
+import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -133,12 +135,30 @@ def matmul(params):
     return [gemm.measure_kernel(params["kernel"], params["n"], params["repeats"])]
 
 
+def build_check_in_child(peer_name, workdir):
+    """`peer.build_check` run in a child process; its result (None: the peer has no check).
+
+    A check runs transformers' PyTorch model as the reference. In the worker itself, that
+    would leave PyTorch and its threads in the process that is then timed and whose peak
+    memory is measured (ONNX Runtime int8 read 1191 MB instead of its own few hundred).
+    """
+    command = [sys.executable, "-m", "benchmarks.worker", "check", "--peer", peer_name,
+               "--workdir", workdir]
+    done = subprocess.run(command, capture_output=True, text=True, check=False,
+                          env=dict(os.environ))
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if done.returncode or not lines:
+        tail = " | ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
+        return {"ok": False, "failures": [f"the build check crashed ({done.returncode}): {tail}"]}
+    return json.loads(lines[-1][len("RESULT "):])["build_check"]
+
+
 SECTIONS = {"dense": dense, "text": text, "train": train, "memory": memory}
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("section", choices=[*SECTIONS, "tflite", "matmul",
+    parser.add_argument("section", choices=[*SECTIONS, "tflite", "matmul", "check",
                                             "prepare-transformers", "prepare-keras"])
     parser.add_argument("--peer")
     parser.add_argument("--workdir", required=True)
@@ -154,11 +174,15 @@ def main(argv=None):
                                                          if "sections" in params else {}))
     elif args.section == "matmul":
         rows = matmul(params)
+    elif args.section == "check":
+        peer = make(args.peer)
+        print("RESULT " + json.dumps({"build_check": peer.build_check(where)}), flush=True)
+        return
     elif args.section == "tflite":
         rows = tflite(where, params)
     else:
         peer = make(args.peer)
-        build = peer.build_check(where) if hasattr(peer, "build_check") else None
+        build = build_check_in_child(args.peer, args.workdir) if hasattr(peer, "build_check") else None
         if build is not None and not build["ok"]:
             print(f"REFUSED {args.peer}: " + "; ".join(build["failures"]), flush=True)
             print("RESULT " + json.dumps({"rows": [], "refused": build}), flush=True)

@@ -141,6 +141,50 @@ def test_worker_prints_one_result_line(tmp_path, capsys, monkeypatch):
     assert result["rows"][0]["batch"] == 1 and result["peak_rss_mb"] > 0
 
 
+def _checked_peer(check):
+    return type("P", (_FakePeer,), {"load": lambda self, where: None,
+                                    "build_check": lambda self, where: check})()
+
+
+def test_a_build_check_runs_in_a_child_process_not_in_the_timed_worker(tmp_path, capsys,
+                                                                       monkeypatch):
+    """The check's PyTorch reference must not sit in the process that is timed and measured."""
+    in_process = []
+    monkeypatch.setattr(worker, "make", lambda name: type("P", (_FakePeer,), {
+        "load": lambda self, where: None,
+        "build_check": lambda self, where: in_process.append(name)})())
+    children = []
+
+    def child(command, **kwargs):
+        children.append(command)
+        refusal = {"ok": False, "failures": ["9 MatMulInteger, 75 expected"]}
+        return subprocess.CompletedProcess(command, 0, "RESULT " + json.dumps(
+            {"build_check": refusal}) + "\n", "")
+
+    monkeypatch.setattr(worker.subprocess, "run", child)
+    worker.main(["memory", "--peer", "ONNX Runtime int8", "--workdir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert in_process == []
+    assert children and children[0][1:4] == ["-m", "benchmarks.worker", "check"]
+    assert "ONNX Runtime int8" in children[0]
+    assert "REFUSED ONNX Runtime int8: 9 MatMulInteger, 75 expected" in out
+
+
+def test_the_check_worker_prints_the_peers_check(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(worker, "make", lambda name: _checked_peer({"ok": True, "int8": 75}))
+    worker.main(["check", "--peer", "fake", "--workdir", str(tmp_path)])
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("RESULT "))
+    assert json.loads(line[len("RESULT "):]) == {"build_check": {"ok": True, "int8": 75}}
+
+
+def test_a_crashed_check_refuses_the_peer_with_the_reason(monkeypatch):
+    monkeypatch.setattr(worker.subprocess, "run", lambda command, **kwargs:
+                        subprocess.CompletedProcess(command, 1, "", "MemoryError: onnx"))
+    build = worker.build_check_in_child("ONNX Runtime int8", "/nowhere")
+    assert build == {"ok": False,
+                     "failures": ["the build check crashed (1): MemoryError: onnx"]}
+
+
 def test_merge_keeps_the_sections_not_run_again(tmp_path):
     earlier = {"machine": {"time": "2026-11-20 10:00:00"}, "preset": "albert-base-v2",
                "quick": False, "sections": {"dense": {"a": {"rows": [1]}},
