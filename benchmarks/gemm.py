@@ -57,11 +57,6 @@ def _float_square(library, precision, n, repeats):
     return _row(library, precision, (n, n, n), fn, repeats)
 
 
-def float_rows(n=4096, repeats=3):
-    """fp32 (numpy, PyTorch, TensorFlow XLA) and bf16 (PyTorch, TensorFlow with oneDNN) n^3."""
-    return [KERNELS[name](n, repeats) for name in FLOAT_KERNELS]
-
-
 def onnxruntime_int8(shape=INT8_SHAPE, repeats=3):
     """ONNX Runtime `MatMulInteger`: uint8 activations x int8 weights (an initializer)."""
     import onnx

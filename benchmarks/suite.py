@@ -26,12 +26,11 @@ row of ours is also set against keras-hub on the same backend (`peers.BACKEND_PA
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 
-from benchmarks import gemm, machine, report, workload
+from benchmarks import gemm, machine, report, worker, workload
 from benchmarks.peers import PEERS, is_ours, keras_backend
 
 DENSE = ["albert-keras XLA", "albert-keras", "albert-keras bfloat16",
@@ -81,19 +80,14 @@ def worker_environment(peer):
 
 def run_worker(section, workdir, params, peer=None, log=print):
     """Runs one worker process; returns its parsed result (or an `error`)."""
-    command = [sys.executable, "-m", "benchmarks.worker", section, "--workdir", workdir,
-               "--params", json.dumps(params)] + (["--peer", peer] if peer else [])
-    label = f"{section}: {peer or params.get('kernel')}" if peer or "kernel" in params else section
-    log(f"[{time.strftime('%H:%M:%S')}] {label}")
+    name = peer or params.get("kernel")
+    log(f"[{time.strftime('%H:%M:%S')}] {section}" + (f": {name}" if name else ""))
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False,
-                          cwd=os.fspath(workload.ROOT), env=worker_environment(peer))
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    if done.returncode or not lines:
-        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-        log(f"    failed ({done.returncode}): {' | '.join(tail)}")
-        return {"error": " | ".join(tail), "rows": []}
-    result = json.loads(lines[-1][len("RESULT "):])
+    result = worker.run_in_child(section, workdir, params, peer, env=worker_environment(peer),
+                                 cwd=os.fspath(workload.ROOT))
+    if "error" in result:
+        log(f"    failed ({result['returncode']}): {result['error']}")
+        return {"error": result["error"], "rows": []}
     if "refused" in result:
         log(f"    REFUSED, not timed: {'; '.join(result['refused']['failures'])}")
     result["wall_s"] = time.perf_counter() - start

@@ -135,6 +135,22 @@ def matmul(params):
     return [gemm.measure_kernel(params["kernel"], params["n"], params["repeats"])]
 
 
+def run_in_child(section, workdir, params=None, peer=None, env=None, cwd=None):
+    """`python -m benchmarks.worker SECTION` in a child process: its result, parsed.
+
+    A child that fails or prints no `RESULT ` line gives `{"error": its last 3 lines,
+    "returncode": ...}`.
+    """
+    command = [sys.executable, "-m", "benchmarks.worker", section, "--workdir", workdir,
+               "--params", json.dumps(params or {})] + (["--peer", peer] if peer else [])
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env, cwd=cwd)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    if done.returncode or not lines:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        return {"error": " | ".join(tail), "returncode": done.returncode}
+    return json.loads(lines[-1][len("RESULT "):])
+
+
 def build_check_in_child(peer_name, workdir):
     """`peer.build_check` run in a child process; its result (None: the peer has no check).
 
@@ -142,15 +158,11 @@ def build_check_in_child(peer_name, workdir):
     would leave PyTorch and its threads in the process that is then timed and whose peak
     memory is measured (ONNX Runtime int8 read 1191 MB instead of its own few hundred).
     """
-    command = [sys.executable, "-m", "benchmarks.worker", "check", "--peer", peer_name,
-               "--workdir", workdir]
-    done = subprocess.run(command, capture_output=True, text=True, check=False,
-                          env=dict(os.environ))
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    if done.returncode or not lines:
-        tail = " | ".join((done.stderr or done.stdout).strip().splitlines()[-3:])
-        return {"ok": False, "failures": [f"the build check crashed ({done.returncode}): {tail}"]}
-    return json.loads(lines[-1][len("RESULT "):])["build_check"]
+    result = run_in_child("check", workdir, peer=peer_name)
+    if "error" in result:
+        return {"ok": False, "failures": [
+            f"the build check crashed ({result['returncode']}): {result['error']}"]}
+    return result["build_check"]
 
 
 SECTIONS = {"dense": dense, "text": text, "train": train, "memory": memory}
@@ -182,7 +194,8 @@ def main(argv=None):
         rows = tflite(where, params)
     else:
         peer = make(args.peer)
-        build = build_check_in_child(args.peer, args.workdir) if hasattr(peer, "build_check") else None
+        has_check = hasattr(peer, "build_check")
+        build = build_check_in_child(args.peer, args.workdir) if has_check else None
         if build is not None and not build["ok"]:
             print(f"REFUSED {args.peer}: " + "; ".join(build["failures"]), flush=True)
             print("RESULT " + json.dumps({"rows": [], "refused": build}), flush=True)

@@ -43,7 +43,7 @@ _WATCHING = [False]
 _ALLOWED = {str(pathlib.Path(p).resolve()) for p in (
     tempfile.gettempdir(), sys.prefix, sys.base_prefix, sys.exec_prefix,
     os.environ.get("HF_HOME", pathlib.Path.home() / ".cache"), *sys.path) if p}
-# What lay beside the repository when the run began (../shared, a sibling clone, ...),
+# What lay beside the repository when the run began (CI's data folder, a sibling clone, ...),
 # less the Python installation, caches and temporary files (a clone may live in /tmp).
 _BESIDE = tuple(str(REPO.parent / name) + os.sep for name in os.listdir(REPO.parent)
                 if name != REPO.name and str(REPO.parent / name) not in _ALLOWED

@@ -19,7 +19,7 @@ TESTS = pathlib.Path(__file__).resolve().parent
 
 @pytest.fixture
 def beside(tmp_path, monkeypatch):
-    """A folder the hook treats as lying beside the repository (as ../shared does)."""
+    """A folder the hook treats as lying beside the repository (as CI's data folder does)."""
     folder = tmp_path / "beside"
     folder.mkdir()
     monkeypatch.setattr(conftest, "_BESIDE", (str(folder) + os.sep,))
@@ -61,4 +61,4 @@ def test_no_test_names_the_data_folder_beside_the_clone():
             for path in TESTS.rglob("*.py") if path != pathlib.Path(__file__)
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
             if pattern.search(line.split("#")[0])]
-    assert hits == [], "tests that name ../shared (use tests/data or $ALBERT_KERAS_DATA)"
+    assert hits == [], "tests that name the data folder beside the clone (use tests/data or $ALBERT_KERAS_DATA)"
