@@ -22,16 +22,11 @@ def _gelu(x):
 def _gelu_new(x):
     """Tanh-approximate GELU (transformers' "gelu_new", used by every ALBERT v2).
 
-    On JAX and PyTorch, Keras' `gelu(approximate=True)`: the same formula in one fused kernel
-    (PyTorch's would otherwise run eight element-wise ops). On TensorFlow the ops are spelled
-    out, the form every TFLite runtime the exports target (the Task Library's included) reads.
+    Keras' `gelu(approximate=True)`, the same formula: one fused kernel on JAX and PyTorch; on
+    TensorFlow `tf.nn.gelu`, the pattern the graph optimizer fuses into the preceding oneDNN
+    matrix product (`FusibleDense`) and the TFLite converter turns into one GELU op.
     """
-    import keras  # local: as in _ops
-
-    ops = _ops()
-    if keras.backend.backend() != "tensorflow":
-        return ops.gelu(x, approximate=True)
-    return 0.5 * x * (1.0 + ops.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * ops.power(x, 3))))
+    return _ops().gelu(x, approximate=True)
 
 
 def _gelu_fast(x):

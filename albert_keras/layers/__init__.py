@@ -7,6 +7,7 @@
 - `pooler`: AlbertPooler, tanh dense on [CLS].
 - `mlm_head`: AlbertMLMHead, masked-LM logits tied to the word table.
 - `sop_head`: AlbertSOPHead, sentence-order prediction.
+- `fusible_dense`: FusibleDense, Keras' Dense as one 2-D product that oneDNN fuses with bias and GELU.
 - `layer_norm`: LayerNorm, Keras' LayerNormalization with a NEG-free form for int8 export.
 - `initializers`: the N(0, initializer_range) initializer.
 - `vocabulary_resize`: resize_rows, a built layer's vocabulary-sized weight resized in place.

@@ -4,6 +4,7 @@ import keras
 
 from albert_keras.activations import get_activation
 from albert_keras.layers.attention import AlbertAttention
+from albert_keras.layers.fusible_dense import FusibleDense
 from albert_keras.layers.initializers import normal_initializer
 from albert_keras.layers.layer_norm import LayerNorm
 
@@ -50,14 +51,16 @@ class AlbertLayer(keras.layers.Layer):
             hidden_size, num_attention_heads, layer_norm_eps=layer_norm_eps,
             attention_dropout=attention_dropout, output_dropout=hidden_dropout,
             initializer_range=initializer_range, name="attention", dtype=self.dtype_policy)
-        dense = lambda units, name: keras.layers.Dense(
-            units, kernel_initializer=normal_initializer(initializer_range), name=name,
+        self.activation = get_activation(hidden_act)
+        # The activation runs inside `ffn`: on TensorFlow, oneDNN fuses it into the product.
+        dense = lambda units, name, activation=None: FusibleDense(
+            units, activation=activation,
+            kernel_initializer=normal_initializer(initializer_range), name=name,
             dtype=self.dtype_policy)
-        self.ffn = dense(intermediate_size, "ffn")
+        self.ffn = dense(intermediate_size, "ffn", self.activation)
         self.ffn_output = dense(hidden_size, "ffn_output")
         self.full_layer_layer_norm = LayerNorm(
             epsilon=layer_norm_eps, name="full_layer_layer_norm", dtype=self.dtype_policy)
-        self.activation = get_activation(hidden_act)
         # === Config ===
         self.hidden_size = hidden_size
         self.num_attention_heads = num_attention_heads
@@ -78,7 +81,7 @@ class AlbertLayer(keras.layers.Layer):
     def call(self, hidden_states, attention_mask=None, head_mask=None, training=False):
         attention_output, probabilities = self.attention(
             hidden_states, attention_mask=attention_mask, head_mask=head_mask, training=training)
-        ffn_output = self.ffn_output(self.activation(self.ffn(attention_output)))
+        ffn_output = self.ffn_output(self.ffn(attention_output))
         return self.full_layer_layer_norm(ffn_output + attention_output), probabilities
 
     def get_config(self):

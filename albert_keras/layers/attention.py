@@ -5,6 +5,7 @@ import math
 import keras
 from keras import ops
 
+from albert_keras.layers.fusible_dense import FusibleDense
 from albert_keras.layers.initializers import normal_initializer
 from albert_keras.layers.layer_norm import LayerNorm
 
@@ -50,7 +51,7 @@ class AlbertAttention(keras.layers.Layer):
             raise ValueError(f"hidden_size={hidden_size} must be divisible by "
                              f"num_attention_heads={num_attention_heads}")
         # === Layers ===
-        dense = lambda name: keras.layers.Dense(
+        dense = lambda name: FusibleDense(
             hidden_size, kernel_initializer=normal_initializer(initializer_range), name=name,
             dtype=self.dtype_policy)
         self.query, self.key, self.value = dense("query"), dense("key"), dense("value")

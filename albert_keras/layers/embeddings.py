@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from albert_keras.layers.fusible_dense import FusibleDense
 from albert_keras.layers.initializers import normal_initializer
 from albert_keras.layers.layer_norm import LayerNorm
 from albert_keras.layers.vocabulary_resize import resize_rows
@@ -64,7 +65,7 @@ class AlbertEmbeddings(keras.layers.Layer):
         self.LayerNorm = LayerNorm(
             epsilon=layer_norm_eps, name="LayerNorm", dtype=self.dtype_policy)
         self.dropout = keras.layers.Dropout(dropout, dtype=self.dtype_policy)
-        self.embedding_hidden_mapping_in = keras.layers.Dense(
+        self.embedding_hidden_mapping_in = FusibleDense(
             hidden_size, kernel_initializer=init(), name="embedding_hidden_mapping_in",
             dtype=self.dtype_policy)
         # === Config ===

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from albert_keras.activations import get_activation
+from albert_keras.layers.fusible_dense import FusibleDense
 from albert_keras.layers.initializers import normal_initializer
 from albert_keras.layers.layer_norm import LayerNorm
 from albert_keras.layers.vocabulary_resize import resize_rows
@@ -43,12 +44,13 @@ class AlbertMLMHead(keras.layers.Layer):
                  initializer_range=0.02, **kwargs):
         super().__init__(**kwargs)
         # === Layers ===
-        self.dense = keras.layers.Dense(
-            embedding_size, kernel_initializer=normal_initializer(initializer_range),
-            name="dense", dtype=self.dtype_policy)
+        self.activation = get_activation(hidden_act)
+        self.dense = FusibleDense(  # the activation inside: oneDNN fuses it on TensorFlow
+            embedding_size, activation=self.activation,
+            kernel_initializer=normal_initializer(initializer_range), name="dense",
+            dtype=self.dtype_policy)
         self.LayerNorm = LayerNorm(
             epsilon=layer_norm_eps, name="LayerNorm", dtype=self.dtype_policy)
-        self.activation = get_activation(hidden_act)
         # === Config ===
         self.vocab_size = vocab_size
         self.embedding_size = embedding_size
@@ -69,7 +71,7 @@ class AlbertMLMHead(keras.layers.Layer):
         self.vocab_size = int(new_size)
 
     def call(self, hidden_states, embedding_table):
-        hidden_states = self.LayerNorm(self.activation(self.dense(hidden_states)))  # (b, s, E)
+        hidden_states = self.LayerNorm(self.dense(hidden_states))  # (batch, seq, E)
         table = ops.cast(embedding_table, hidden_states.dtype)
         logits = ops.matmul(hidden_states, ops.transpose(table))  # (batch, seq, V)
         return logits + ops.cast(self.bias, logits.dtype)

@@ -38,16 +38,15 @@ def shipped_pipelines():
             pipeline("text-classification", model=SHIPPED, dtype="bfloat16"))
 
 
-@pytest.mark.parametrize("count", [200, pytest.param(None, marks=pytest.mark.slow)])
-def test_bfloat16_matches_float32_on_sst2_dev(shipped_pipelines, count):
-    """The first 200 sentences in the default suite, all of dev in the slow step."""
+def test_bfloat16_matches_float32_on_sst2_dev(shipped_pipelines):
+    """All 872 sentences of dev: on a 200-sentence prefix, 3 labels whose float32 margin is
+    under 0.05 (bfloat16's logit error reaches 0.05) decide whether 98.5% or 100% agree."""
     full, half = shipped_pipelines
     assert half.runtime.dtype == "bfloat16"
     assert half.runtime.model.dtype_policy.compute_dtype == "bfloat16"
     assert full.runtime.model.dtype_policy.compute_dtype == "float32"
     sentences, gold = _sst2_dev()
     assert len(sentences) >= 872
-    sentences, gold = sentences[:count], gold[:count]
     reference = _logits(full.runtime, full.tokenizer, sentences)
     logits = _logits(half.runtime, half.tokenizer, sentences)
     assert logits.dtype == np.float32
