@@ -2,7 +2,6 @@
 
 import keras
 
-from albert_keras.activations import get_activation
 from albert_keras.layers.attention import AlbertAttention
 from albert_keras.layers.fusible_dense import FusibleDense
 from albert_keras.layers.initializers import normal_initializer
@@ -51,13 +50,11 @@ class AlbertLayer(keras.layers.Layer):
             hidden_size, num_attention_heads, layer_norm_eps=layer_norm_eps,
             attention_dropout=attention_dropout, output_dropout=hidden_dropout,
             initializer_range=initializer_range, name="attention", dtype=self.dtype_policy)
-        self.activation = get_activation(hidden_act)
         # The activation runs inside `ffn`: on TensorFlow, oneDNN fuses it into the product.
-        dense = lambda units, name, activation=None: FusibleDense(
-            units, activation=activation,
-            kernel_initializer=normal_initializer(initializer_range), name=name,
-            dtype=self.dtype_policy)
-        self.ffn = dense(intermediate_size, "ffn", self.activation)
+        dense = lambda units, name, **kwargs: FusibleDense(
+            units, kernel_initializer=normal_initializer(initializer_range), name=name,
+            dtype=self.dtype_policy, **kwargs)
+        self.ffn = dense(intermediate_size, "ffn", hidden_act=hidden_act)
         self.ffn_output = dense(hidden_size, "ffn_output")
         self.full_layer_layer_norm = LayerNorm(
             epsilon=layer_norm_eps, name="full_layer_layer_norm", dtype=self.dtype_policy)

@@ -3,7 +3,6 @@
 import keras
 from keras import ops
 
-from albert_keras.activations import get_activation
 from albert_keras.layers.fusible_dense import FusibleDense
 from albert_keras.layers.initializers import normal_initializer
 from albert_keras.layers.layer_norm import LayerNorm
@@ -44,9 +43,8 @@ class AlbertMLMHead(keras.layers.Layer):
                  initializer_range=0.02, **kwargs):
         super().__init__(**kwargs)
         # === Layers ===
-        self.activation = get_activation(hidden_act)
         self.dense = FusibleDense(  # the activation inside: oneDNN fuses it on TensorFlow
-            embedding_size, activation=self.activation,
+            embedding_size, hidden_act=hidden_act,
             kernel_initializer=normal_initializer(initializer_range), name="dense",
             dtype=self.dtype_policy)
         self.LayerNorm = LayerNorm(

@@ -13,20 +13,20 @@ from albert_keras.activations import get_activation
 from albert_keras.layers.fusible_dense import FusibleDense
 
 
-def _pair(activation, units=6):
+def _pair(hidden_act, units=6):
     keras.utils.set_random_seed(3)
-    ours = FusibleDense(units, activation=activation, bias_initializer="random_normal")
-    reference = keras.layers.Dense(units, activation=activation)
+    ours = FusibleDense(units, hidden_act=hidden_act, bias_initializer="random_normal")
+    reference = keras.layers.Dense(units, activation=hidden_act and get_activation(hidden_act))
     ours.build((None, None, 5))
     reference.build((None, None, 5))
     reference.set_weights(ours.get_weights())
     return ours, reference
 
 
-@pytest.mark.parametrize("activation", [None, get_activation("gelu_new"), get_activation("gelu")])
+@pytest.mark.parametrize("hidden_act", [None, "gelu_new", "gelu", "relu"])
 @pytest.mark.parametrize("shape", [(2, 3, 5), (3, 5), (1, 2, 4, 5)])
-def test_values_are_keras_dense_values(activation, shape):
-    ours, reference = _pair(activation)
+def test_values_are_keras_dense_values(hidden_act, shape):
+    ours, reference = _pair(hidden_act)
     x = np.random.default_rng(0).normal(size=shape).astype("float32") * 3
     got = keras.ops.convert_to_numpy(ours(x))
     assert got.shape == shape[:-1] + (6,)
@@ -43,6 +43,21 @@ def test_dynamic_batch_and_length_keep_the_static_width():
     assert graph_output.shape.as_list() == [None, None, 6]
     x = np.ones((4, 7, 5), "float32")
     np.testing.assert_allclose(function(x).numpy(), reference(x).numpy(), atol=2e-6)
+
+
+def test_serializes_with_its_activation_by_name():
+    ours, _ = _pair("gelu_new")
+    copy = keras.layers.deserialize(keras.layers.serialize(ours))
+    assert isinstance(copy, FusibleDense) and copy.hidden_act == "gelu_new"
+    copy.set_weights(ours.get_weights())  # serialize keeps the built shape, not the weights
+    x = np.linspace(-3, 3, 30, dtype="float32").reshape(1, 6, 5)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(copy(x)),
+                               keras.ops.convert_to_numpy(ours(x)), atol=1e-6)
+
+
+def test_an_unknown_activation_name_is_refused():
+    with pytest.raises(ValueError, match="hidden_act='gelu_fancy' is not supported"):
+        FusibleDense(4, hidden_act="gelu_fancy")
 
 
 def test_weights_and_paths_are_keras_dense_ones():
